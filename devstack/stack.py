@@ -1,0 +1,123 @@
+"""Start the emulator in-process and the service as a uvicorn subprocess pointed at it.
+
+The emulator runs in this process (its state lives here); the service runs in its own process,
+with as many uvicorn workers as asked, so it is exercised exactly as it is deployed: configured
+through the environment only.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+from emulator import EmulatorServer, PoolConfig
+
+DEFAULT_DATABASE_URL = "sqlite:///./app.db"
+
+
+class StackStartError(RuntimeError):
+    """The service did not come up; the message carries the tail of its output."""
+
+
+class Stack:
+    """Emulator + service on 127.0.0.1, started and stopped together."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        service_port: int = 8000,
+        emulator_port: int = 9229,
+        workers: int = 1,
+        database_url: str | None = None,
+        fixed_code: str | None = None,
+        quotas: str | None = None,
+        log_dir: Path | None = None,
+    ) -> None:
+        self.host = host
+        self.service_port = service_port
+        self.workers = workers
+        self.database_url = database_url or os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+        self.log_dir = log_dir
+        self.emulator = EmulatorServer(
+            host=host, port=emulator_port, fixed_code=fixed_code, quotas=quotas
+        )
+        self.pool: PoolConfig | None = None
+        self._service: subprocess.Popen[bytes] | None = None
+        self._service_log: Path | None = None
+
+    @property
+    def service_url(self) -> str:
+        return f"http://{self.host}:{self.service_port}"
+
+    @property
+    def emulator_url(self) -> str:
+        return self.emulator.endpoint_url
+
+    def service_env(self) -> dict[str, str]:
+        """The environment the service runs with: the pool's settings and the database."""
+        if self.pool is None:
+            raise RuntimeError("the stack is not started")
+        return {**os.environ, **self.pool.as_env(), "DATABASE_URL": self.database_url}
+
+    def start(self, timeout: float = 60.0) -> None:
+        self.emulator.start()
+        self.pool = self.emulator.bootstrap()
+        log_dir = self.log_dir or Path(os.environ.get("TMPDIR", "/tmp"))
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self._service_log = log_dir / f"service-{self.service_port}.log"
+        command = [
+            sys.executable, "-m", "uvicorn", "app.main:app",
+            "--host", self.host, "--port", str(self.service_port),
+            "--workers", str(self.workers), "--no-access-log",
+        ]  # fmt: skip
+        with self._service_log.open("wb") as log:
+            self._service = subprocess.Popen(
+                command, env=self.service_env(), stdout=log, stderr=subprocess.STDOUT
+            )
+        self._wait_until_ready(timeout)
+
+    def _wait_until_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        assert self._service is not None
+        while time.monotonic() < deadline:
+            if self._service.poll() is not None:
+                break
+            try:
+                if httpx.get(f"{self.service_url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        tail = self._service_log.read_text(errors="replace")[-3000:] if self._service_log else ""
+        raise StackStartError(f"the service did not become ready on {self.service_url}:\n{tail}")
+
+    def stop(self) -> None:
+        if self._service is not None and self._service.poll() is None:
+            self._service.terminate()
+            try:
+                self._service.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._service.kill()
+                self._service.wait()
+        self._service = None
+        self.emulator.stop()
+
+    def __enter__(self) -> Stack:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
