@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
@@ -69,7 +70,7 @@ class Stack:
     def start(self, timeout: float = 60.0) -> None:
         self.emulator.start()
         self.pool = self.emulator.bootstrap()
-        log_dir = self.log_dir or Path(os.environ.get("TMPDIR", "/tmp"))
+        log_dir = self.log_dir or Path(tempfile.gettempdir())
         log_dir.mkdir(parents=True, exist_ok=True)
         self._service_log = log_dir / f"service-{self.service_port}.log"
         command = [

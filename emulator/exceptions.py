@@ -1,0 +1,136 @@
+"""Errors the emulator answers with, named after the Cognito error codes they represent.
+
+The server (emulator/routing.py) turns a `CognitoError` into the JSON error body boto3 parses:
+`{"__type": err.code, "message": err.message}` with HTTP `err.status`.
+"""
+
+from __future__ import annotations
+
+
+class CognitoError(Exception):
+    """Base of every error a client of the emulator may see."""
+
+    code: str = "InternalErrorException"
+    status: int = 400
+
+    def __init__(self, message: str = "", *, code: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        # Errors moto raises with a type we have no class for keep their AWS code.
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
+
+
+class NotAuthorizedException(CognitoError):
+    code = "NotAuthorizedException"
+
+
+class UserNotFoundException(CognitoError):
+    code = "UserNotFoundException"
+
+
+class UsernameExistsException(CognitoError):
+    code = "UsernameExistsException"
+
+
+class AliasExistsException(CognitoError):
+    code = "AliasExistsException"
+
+
+class CodeMismatchException(CognitoError):
+    code = "CodeMismatchException"
+
+
+class ExpiredCodeException(CognitoError):
+    code = "ExpiredCodeException"
+
+
+class InvalidParameterException(CognitoError):
+    code = "InvalidParameterException"
+
+
+class InvalidPasswordException(CognitoError):
+    code = "InvalidPasswordException"
+
+
+class PasswordResetRequiredException(CognitoError):
+    code = "PasswordResetRequiredException"
+
+
+class UserNotConfirmedException(CognitoError):
+    code = "UserNotConfirmedException"
+
+
+class ResourceNotFoundException(CognitoError):
+    code = "ResourceNotFoundException"
+
+
+class TooManyRequestsException(CognitoError):
+    code = "TooManyRequestsException"
+
+
+class LimitExceededException(CognitoError):
+    code = "LimitExceededException"
+
+
+class UnsupportedOperationException(CognitoError):
+    code = "UnsupportedOperationException"
+
+
+class UnsupportedTokenTypeException(CognitoError):
+    code = "UnsupportedTokenTypeException"
+
+
+class UnauthorizedException(CognitoError):
+    """RevokeToken's answer when the client cannot authenticate (missing or wrong ClientSecret)."""
+
+    code = "UnauthorizedException"
+
+
+class UnknownOperationException(CognitoError):
+    """An X-Amz-Target the emulator does not serve (AWS JSON protocol's own error)."""
+
+    code = "UnknownOperationException"
+
+
+class InternalErrorException(CognitoError):
+    code = "InternalErrorException"
+    status = 500
+
+
+_BY_CODE: dict[str, type[CognitoError]] = {
+    cls.code: cls
+    for cls in (
+        NotAuthorizedException,
+        UserNotFoundException,
+        UsernameExistsException,
+        AliasExistsException,
+        CodeMismatchException,
+        ExpiredCodeException,
+        InvalidParameterException,
+        InvalidPasswordException,
+        PasswordResetRequiredException,
+        UserNotConfirmedException,
+        ResourceNotFoundException,
+        TooManyRequestsException,
+        LimitExceededException,
+        UnsupportedOperationException,
+        UnsupportedTokenTypeException,
+        UnauthorizedException,
+        UnknownOperationException,
+        InternalErrorException,
+    )
+}
+
+
+def error_for_code(code: str, message: str, status: int = 400) -> CognitoError:
+    """The `CognitoError` for an AWS error code, keeping the code when we have no class for it."""
+    cls = _BY_CODE.get(code)
+    if cls is not None:
+        return cls(message)
+    return CognitoError(message, code=code, status=status)
