@@ -21,6 +21,7 @@ import inspect
 import json
 import string
 import types
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,7 @@ from emulator.exceptions import (
 )
 from emulator.keys import KeyStore
 from emulator.secret_hash import require_secret_hash, require_secret_present
+from emulator.srp import DEFAULT_AUTH_SESSION_MINUTES, SrpChallenges
 from emulator.tokens import Principal, TokenFamily, TokenIssuer, TokenLedger, TokenLifetimes
 
 EMULATOR_ACCOUNT_ID = "000000000000"
@@ -144,6 +146,7 @@ class EmulatorBackend:
         self._ledger = TokenLedger()
         self._tokens = TokenIssuer(region, self._keys, self.clock, self._ledger)
         self._codes = CodeBook(self.clock, fixed_code=fixed_code)
+        self._srp = SrpChallenges(self.clock)
         self._moto = _EmulatorMotoBackend(self)
         self._aliases: dict[tuple[str, str], str] = {}
         self._handlers: dict[str, Handler] = {
@@ -223,6 +226,7 @@ class EmulatorBackend:
         self._keys.clear()
         self._ledger.clear()
         self._codes.clear()
+        self._srp.clear()
         self._aliases.clear()
         self.clock.reset()
 
@@ -239,6 +243,7 @@ class EmulatorBackend:
             "outbox_messages": self._codes.outbox_size(),
             "outstanding_codes": self._codes.outstanding_size(),
             "moto_sessions": len(self._moto.sessions),
+            "srp_challenges": len(self._srp),
             "moto_stored_tokens": sum(
                 len(pool.access_tokens) + len(pool.id_tokens) + len(pool.refresh_tokens)
                 for pool in pools
@@ -382,8 +387,7 @@ class EmulatorBackend:
         if flow == "USER_PASSWORD_AUTH":
             return self._password_auth(pool, client, params, "InitiateAuth", body)
         if flow == "USER_SRP_AUTH":
-            username = params.get("USERNAME") or ""
-            require_secret_hash(client.id, _secret(client), params.get("SECRET_HASH"), username)
+            return self._srp_challenge(pool, client, params)
         return self._moto_call("InitiateAuth", body)
 
     def _admin_initiate_auth(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -399,6 +403,8 @@ class EmulatorBackend:
             return self._refresh(pool, client, params)
         if flow in ADMIN_PASSWORD_FLOWS:
             return self._password_auth(pool, client, params, "AdminInitiateAuth", body)
+        if flow == "USER_SRP_AUTH":
+            return self._srp_challenge(pool, client, params)
         username = params.get("USERNAME") or ""
         require_secret_hash(client.id, _secret(client), params.get("SECRET_HASH"), username)
         return self._moto_call("AdminInitiateAuth", body)
@@ -434,10 +440,94 @@ class EmulatorBackend:
         if _needs_challenge(pool, user):
             # moto answers NEW_PASSWORD_REQUIRED and MFA challenges; its tokens come from our hooks.
             return self._moto_call(operation, body)
+        return self._signed_in(pool, client, user)
+
+    def _signed_in(
+        self, pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, user: CognitoIdpUser
+    ) -> dict[str, Any]:
+        """The answer to a completed sign-in: a new token family from the emulator's issuer."""
         result = self._tokens.sign_in(
             pool.id, client.id, self._principal(client, user), _lifetimes(client)
         )
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+    def _srp_challenge(
+        self, pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, params: dict[str, str]
+    ) -> dict[str, Any]:
+        """USER_SRP_AUTH's first step: a PASSWORD_VERIFIER challenge the emulator can check
+        (plain moto accepts any signature). A client that hides user existence gets a decoy
+        challenge for an unknown user, which no answer passes."""
+        username = params.get("USERNAME")
+        srp_a = params.get("SRP_A")
+        if not username:
+            raise InvalidParameterException("Missing required parameter USERNAME")
+        if not srp_a:
+            raise InvalidParameterException("Missing required parameter SRP_A")
+        require_secret_hash(client.id, _secret(client), params.get("SECRET_HASH"), username)
+        user = self._find_user(pool, username)
+        if user is None and not _prevents_user_existence_errors(client):
+            raise UserNotFoundException("User does not exist.")
+        if user is not None:
+            _check_can_sign_in(user)
+        challenge = self._srp.start(
+            pool_id=pool.id,
+            client_id=client.id,
+            user_id_for_srp=user.username if user is not None else username,
+            password=user.password if user is not None else None,
+            srp_a=srp_a,
+            session_minutes=float(
+                client.extended_config.get("AuthSessionValidity") or DEFAULT_AUTH_SESSION_MINUTES
+            ),
+        )
+        return {"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": challenge}
+
+    def _srp_verify(
+        self,
+        pool: CognitoIdpUserPool,
+        client: CognitoIdpUserPoolClient,
+        responses: dict[str, str],
+    ) -> dict[str, Any]:
+        """PASSWORD_VERIFIER: tokens only for a signature that proves the user's password."""
+        for name in (
+            "USERNAME",
+            "PASSWORD_CLAIM_SECRET_BLOCK",
+            "PASSWORD_CLAIM_SIGNATURE",
+            "TIMESTAMP",
+        ):
+            if not responses.get(name):
+                raise InvalidParameterException(f"Missing required parameter {name}")
+        pending = self._srp.take(
+            responses["PASSWORD_CLAIM_SECRET_BLOCK"], pool_id=pool.id, client_id=client.id
+        )
+        user = self._find_user(pool, pending.user_id_for_srp)
+        if user is not None and self._find_user(pool, responses["USERNAME"]) is not user:
+            user = None  # the answer names another user than the challenge
+        self._srp.verify(
+            pending,
+            password=user.password if user is not None else None,
+            timestamp=responses["TIMESTAMP"],
+            signature=responses["PASSWORD_CLAIM_SIGNATURE"],
+        )
+        assert user is not None  # verify() refuses when there is no user
+        _check_can_sign_in(user)
+        if _needs_challenge(pool, user):
+            # The password is proven; moto answers NEW_PASSWORD_REQUIRED and MFA challenges from
+            # a session of its own (its tokens come from our hooks).
+            session = str(uuid.uuid4())
+            self._moto.sessions[session] = (user.username, pool)
+            return self._moto_call(
+                "RespondToAuthChallenge",
+                {
+                    "ClientId": client.id,
+                    "ChallengeName": "PASSWORD_VERIFIER",
+                    "ChallengeResponses": {
+                        **responses,
+                        "USERNAME": user.username,
+                        "PASSWORD_CLAIM_SECRET_BLOCK": session,
+                    },
+                },
+            )
+        return self._signed_in(pool, client, user)
 
     def _refresh(
         self, pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, params: dict[str, str]
@@ -463,10 +553,15 @@ class EmulatorBackend:
 
     def _respond_to_auth_challenge(self, body: dict[str, Any]) -> dict[str, Any]:
         client_id = _required(body, "ClientId")
-        _, client = self._client(client_id)
+        pool, client = self._client(client_id)
+        if "UserPoolId" in body and body["UserPoolId"] != pool.id:
+            self._pool(body["UserPoolId"])
+            raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
         responses = _auth_parameters(body, "ChallengeResponses")
         username = responses.get("USERNAME") or ""
         require_secret_hash(client.id, _secret(client), responses.get("SECRET_HASH"), username)
+        if body.get("ChallengeName") == "PASSWORD_VERIFIER":
+            return self._srp_verify(pool, client, responses)
         operation = (
             "AdminRespondToAuthChallenge" if "UserPoolId" in body else "RespondToAuthChallenge"
         )
@@ -1027,6 +1122,16 @@ def _check_auth_flow(
     if flow in ADMIN_PASSWORD_FLOWS:
         raise InvalidParameterException("Auth flow not enabled for this client")
     raise InvalidParameterException(f"{flow} flow not enabled for this client")
+
+
+def _check_can_sign_in(user: CognitoIdpUser) -> None:
+    """Refuse a user who may not sign in whatever the password (checked at both SRP steps)."""
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    if user.status == UserStatus.UNCONFIRMED:
+        raise UserNotConfirmedException("User is not confirmed.")
+    if user.status == UserStatus.RESET_REQUIRED:
+        raise PasswordResetRequiredException("Password reset required for the user")
 
 
 def _needs_challenge(pool: CognitoIdpUserPool, user: CognitoIdpUser) -> bool:

@@ -105,6 +105,17 @@ REQUIRED_SIGNATURES: dict[tuple[str, str, str], tuple[str, ...]] = {
         "self",
         "refresh_token",
     ),
+    # After the emulator has checked an SRP proof, a user with a challenge still to answer
+    # (NEW_PASSWORD_REQUIRED, MFA) is handed to moto's PASSWORD_VERIFIER step, which takes its
+    # session id from ChallengeResponses["PASSWORD_CLAIM_SECRET_BLOCK"] and looks it up in
+    # `sessions` as (username, pool).
+    ("moto.cognitoidp.models", "CognitoIdpBackend", "respond_to_auth_challenge"): (
+        "self",
+        "session",
+        "client_id",
+        "challenge_name",
+        "challenge_responses",
+    ),
     ("moto.cognitoidp.models", "CognitoIdpUser", "__init__"): (
         "self",
         "user_pool_id",
