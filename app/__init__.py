@@ -1,0 +1,1 @@
+"""cognito-kit service: a FastAPI auth service on AWS Cognito (or the cognito-kit emulator)."""

@@ -1,0 +1,1 @@
+"""The HTTP surface: dependencies, error answers and routers."""

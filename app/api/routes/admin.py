@@ -1,0 +1,53 @@
+"""Administration of the users table: the example of authorization by Cognito group
+(`cognito:groups`) and by OAuth scope."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
+
+from app import crud
+from app.api.deps import SessionDep, require_groups, require_scopes
+from app.api.responses import AUTHENTICATED, error_responses
+from app.models import UserPublic, UsersPublic, UserUpdate
+
+ADMIN_GROUP = "admin"
+# The scope Cognito puts in access tokens from its user-pool APIs (InitiateAuth). With a resource
+# server and the OAuth flows, require your own scope instead (e.g. "cognito-kit/users.write").
+USER_ADMIN_SCOPE = "aws.cognito.signin.user.admin"
+
+GUARDED = AUTHENTICATED | {403: "User is disabled, or the token lacks the group or scope"}
+
+router = APIRouter(
+    prefix="/admin",
+    tags=["Admin"],
+    dependencies=[Depends(require_groups(ADMIN_GROUP))],
+    responses=error_responses(GUARDED),
+)
+
+
+@router.get("/users", response_model=UsersPublic)
+def list_users(
+    session: SessionDep,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 100,
+) -> Any:
+    users, count = crud.list_users(session, offset=offset, limit=limit)
+    return UsersPublic(data=[UserPublic.model_validate(user) for user in users], count=count)
+
+
+@router.patch(
+    "/users/{sub}",
+    response_model=UserPublic,
+    dependencies=[Depends(require_scopes(USER_ADMIN_SCOPE))],
+    responses=error_responses({404: "No such user"}),
+)
+def update_user(
+    sub: Annotated[str, Path(min_length=1, max_length=64)],
+    body: UserUpdate,
+    session: SessionDep,
+) -> Any:
+    """Disable or re-enable a user here (their tokens are refused while disabled)."""
+    user = crud.set_disabled(session, sub, body.disabled)
+    if user is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "User not found")
+    return user

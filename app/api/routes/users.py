@@ -1,0 +1,217 @@
+"""Sign-up, verification, login, token refresh, logout, the current user, password flows."""
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, status
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from app import crud
+from app.api.deps import CognitoDep, CurrentAuth, CurrentUser, ServicesDep, SessionDep
+from app.api.errors import invalid_token, user_disabled
+from app.api.responses import AUTHENTICATED, IDENTITY_PROVIDER, error_responses
+from app.core.cognito import AuthTokens, CognitoProfile
+from app.core.revocation import TokenRevokedError, session_started_at
+from app.core.services import Services
+from app.core.tokens import InvalidTokenError
+from app.models import (
+    ChangePasswordRequest,
+    ConfirmForgotPasswordRequest,
+    ForgotPasswordRequest,
+    LoginForm,
+    Message,
+    RefreshedToken,
+    RefreshRequest,
+    ResendRequest,
+    SignupResult,
+    Token,
+    User,
+    UserCreate,
+    UserPublic,
+    VerifyRequest,
+    utc_now,
+)
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/users", tags=["Authentication"])
+
+CODE_ERRORS = {
+    400: "Wrong or expired code, password policy, or invalid parameter",
+}
+
+
+@router.post(
+    "/signup",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(
+        IDENTITY_PROVIDER
+        | {
+            400: "Password does not meet the pool's policy, or invalid parameter",
+            403: "Sign-up is not allowed for this user pool",
+            409: "User already exists",
+        }
+    ),
+)
+def signup(body: UserCreate, cognito: CognitoDep, session: SessionDep) -> SignupResult:
+    sub = cognito.sign_up(body.username, body.password, str(body.email))
+    try:
+        crud.ensure_user(session, CognitoProfile(sub=sub, username=body.username, email=body.email))
+    except SQLAlchemyError:
+        # Cognito has the user; the row is rebuilt from verified claims at the first login or
+        # authenticated request, so the sign-up still succeeded.
+        logger.warning("Sign-up of %s not stored; its row will be rebuilt", sub, exc_info=True)
+    return SignupResult(message="User created successfully", sub=sub)
+
+
+@router.post(
+    "/verify",
+    responses=error_responses(IDENTITY_PROVIDER | CODE_ERRORS | {409: "User is already confirmed"}),
+)
+def verify(body: VerifyRequest, cognito: CognitoDep) -> Message:
+    cognito.confirm_sign_up(body.username, body.confirmation_code)
+    return Message(message="Account verified successfully")
+
+
+@router.post(
+    "/verify/resend",
+    responses=error_responses(IDENTITY_PROVIDER | {400: "User is already confirmed"}),
+)
+def resend_verification_code(body: ResendRequest, cognito: CognitoDep) -> Message:
+    cognito.resend_confirmation_code(body.username)
+    # The same answer whether or not the user exists (no enumeration).
+    return Message(message="If the account exists, a new confirmation code has been sent")
+
+
+@router.post(
+    "/login",
+    responses=error_responses(
+        IDENTITY_PROVIDER
+        | {
+            401: "Incorrect username or password (unknown users get the same answer)",
+            403: "User not confirmed, disabled, or needs an unsupported sign-in step",
+        }
+    ),
+)
+def login(form: Annotated[LoginForm, Form()], services: ServicesDep, session: SessionDep) -> Token:
+    """OAuth2 password grant (form fields `username`, `password`): Swagger UI's Authorize."""
+    tokens = services.cognito.password_auth(form.username, form.password)
+    _signed_in_user(services, session, tokens, login=True)
+    if tokens.refresh_token is None:
+        raise HTTPException(
+            status.HTTP_502_BAD_GATEWAY, "The identity provider sent no refresh token"
+        )
+    return Token(
+        access_token=tokens.access_token,
+        expires_in=tokens.expires_in,
+        refresh_token=tokens.refresh_token,
+        id_token=tokens.id_token,
+    )
+
+
+@router.post(
+    "/token/refresh",
+    responses=error_responses(
+        IDENTITY_PROVIDER
+        | {
+            401: "Invalid, expired or revoked refresh token",
+            403: "User is disabled",
+        }
+    ),
+)
+def refresh_token(
+    body: RefreshRequest, services: ServicesDep, session: SessionDep
+) -> RefreshedToken:
+    """New access and ID tokens; refused after a logout (by Cognito, and by the logout mark)."""
+    tokens = services.cognito.refresh_tokens(body.username, body.refresh_token)
+    _signed_in_user(services, session, tokens, login=False)
+    return RefreshedToken(
+        access_token=tokens.access_token,
+        expires_in=tokens.expires_in,
+        id_token=tokens.id_token,
+        refresh_token=tokens.refresh_token,
+    )
+
+
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(AUTHENTICATED),
+)
+def logout(auth: CurrentAuth, cognito: CognitoDep, session: SessionDep) -> None:
+    """Sign out everywhere: Cognito revokes the refresh tokens, and this service refuses every
+    access token issued before now (see app/core/revocation.py)."""
+    cognito.global_sign_out(auth.token)
+    crud.revoke_tokens_issued_before(session, auth.user.sub, utc_now())
+
+
+@router.get("/me", response_model=UserPublic, responses=error_responses(AUTHENTICATED))
+async def read_me(user: CurrentUser) -> Any:
+    return user
+
+
+@router.post(
+    "/password/forgot",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=error_responses(IDENTITY_PROVIDER),
+)
+def forgot_password(body: ForgotPasswordRequest, cognito: CognitoDep) -> Message:
+    cognito.forgot_password(body.username)
+    # The same answer whether or not the user exists (no enumeration).
+    return Message(message="If the account exists, a code to reset the password has been sent")
+
+
+@router.post(
+    "/password/confirm",
+    responses=error_responses(IDENTITY_PROVIDER | CODE_ERRORS),
+)
+def confirm_forgot_password(body: ConfirmForgotPasswordRequest, cognito: CognitoDep) -> Message:
+    cognito.confirm_forgot_password(body.username, body.confirmation_code, body.new_password)
+    return Message(message="Password has been reset")
+
+
+@router.post(
+    "/password/change",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(
+        AUTHENTICATED | {400: "Incorrect previous password, or password policy"}
+    ),
+)
+def change_password(body: ChangePasswordRequest, auth: CurrentAuth, cognito: CognitoDep) -> None:
+    cognito.change_password(auth.token, body.previous_password, body.proposed_password)
+
+
+def _signed_in_user(
+    services: Services, session: Session, tokens: AuthTokens, *, login: bool
+) -> User:
+    """Verify what Cognito just issued and sync the user's row from it (created if lost, email
+    from the ID token); refuse disabled users and — on refresh — sessions older than a logout."""
+    try:
+        access = services.verifier.verify_access_token(tokens.access_token)
+        identity = services.verifier.verify_id_token(tokens.id_token)
+    except InvalidTokenError as error:
+        logger.error("Cognito issued tokens that fail verification: %s", error)
+        raise HTTPException(
+            status.HTTP_502_BAD_GATEWAY,
+            "The identity provider issued tokens this service cannot verify",
+        ) from error
+    if identity["sub"] != access["sub"]:
+        raise HTTPException(status.HTTP_502_BAD_GATEWAY, "The identity provider mixed up tokens")
+    email = identity.get("email")
+    profile = CognitoProfile(
+        sub=access["sub"],
+        username=access["username"],
+        email=email if isinstance(email, str) else None,
+    )
+    user = crud.ensure_user(session, profile)
+    if not login:
+        try:
+            services.revocation.check(
+                tokens.access_token, session_started_at(access), user.tokens_valid_after
+            )
+        except TokenRevokedError as error:
+            raise invalid_token("Refresh token has been revoked") from error
+    if user.disabled:
+        raise user_disabled()
+    return crud.record_sign_in(session, user, email=profile.email, at=utc_now() if login else None)

@@ -1,0 +1,1 @@
+"""Configuration, persistence and the Cognito-facing building blocks of the service."""

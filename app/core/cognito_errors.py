@@ -1,0 +1,205 @@
+"""Every Cognito failure the service can meet, mapped once to the answer its client gets.
+
+Lookup order: (operation, error code) → error code → fallback by the HTTP status Cognito sent
+(5xx: unavailable, anything else: bad gateway). Transport failures (connection refused, timeouts)
+are "unavailable". No row is a 500: nothing Cognito does is the client's fault or a crash here.
+
+Operation names are the boto3 operation names, except `RefreshTokenAuth` (InitiateAuth with the
+REFRESH_TOKEN_AUTH flow), whose failures mean something else than a password login's.
+
+Enumeration: unknown users get exactly the answer of an existing user with a wrong password or
+code, and "send me a code" operations answer as if they had succeeded — the same as Cognito's
+PreventUserExistenceErrors, enforced here even if the pool does not enable it.
+"""
+
+from dataclasses import dataclass
+from http import HTTPStatus
+
+# Operations whose request carried a token of the client's: a 401 then says the token is invalid.
+TOKEN_OPERATIONS = frozenset({"RefreshTokenAuth", "GlobalSignOut", "ChangePassword", "GetUser"})
+
+
+@dataclass(frozen=True)
+class ErrorAnswer:
+    """What the client is told. `detail=None` passes Cognito's own message through: only for
+    messages about the client's input (a password policy, a malformed parameter)."""
+
+    status: int
+    detail: str | None
+    retry_after_seconds: int | None = None
+    answer_as_success: bool = False
+
+
+def _as_success(why: str) -> ErrorAnswer:
+    """The operation answers as if Cognito had succeeded (`why` is for readers of this table)."""
+    return ErrorAnswer(HTTPStatus.OK, why, answer_as_success=True)
+
+
+BAD_CREDENTIALS = ErrorAnswer(HTTPStatus.UNAUTHORIZED, "Incorrect username or password")
+INVALID_CODE = ErrorAnswer(HTTPStatus.BAD_REQUEST, "Invalid verification code")
+THROTTLED = ErrorAnswer(
+    HTTPStatus.TOO_MANY_REQUESTS, "Too many requests; retry later", retry_after_seconds=1
+)
+UNAVAILABLE = ErrorAnswer(
+    HTTPStatus.SERVICE_UNAVAILABLE,
+    "The identity provider is unavailable; retry later",
+    retry_after_seconds=5,
+)
+# Wrong pool id, client id or secret, a disabled feature, an AWS-side role: an operator must act,
+# so retrying soon is pointless; the log says which code it was.
+MISCONFIGURED = ErrorAnswer(
+    HTTPStatus.SERVICE_UNAVAILABLE,
+    "The identity provider is not usable with the service's configuration",
+    retry_after_seconds=60,
+)
+UNEXPECTED = ErrorAnswer(HTTPStatus.BAD_GATEWAY, "Unexpected answer from the identity provider")
+INVALID_REQUEST = ErrorAnswer(HTTPStatus.BAD_REQUEST, "Invalid parameter")
+LOCKED_OUT = ErrorAnswer(
+    HTTPStatus.TOO_MANY_REQUESTS, "Too many attempts; retry later", retry_after_seconds=60
+)
+
+ANSWERS_BY_CODE: dict[str, ErrorAnswer] = {
+    # The client's input
+    "UsernameExistsException": ErrorAnswer(HTTPStatus.CONFLICT, "User already exists"),
+    "AliasExistsException": ErrorAnswer(
+        HTTPStatus.CONFLICT, "An account with this email already exists"
+    ),
+    "InvalidPasswordException": ErrorAnswer(HTTPStatus.BAD_REQUEST, None),
+    "PasswordHistoryPolicyViolationException": ErrorAnswer(
+        HTTPStatus.BAD_REQUEST, "The password was used recently; choose another one"
+    ),
+    "InvalidParameterException": ErrorAnswer(HTTPStatus.BAD_REQUEST, None),
+    "UserLambdaValidationException": ErrorAnswer(HTTPStatus.BAD_REQUEST, None),
+    "CodeMismatchException": INVALID_CODE,
+    "ExpiredCodeException": ErrorAnswer(
+        HTTPStatus.BAD_REQUEST, "Verification code has expired; request a new one"
+    ),
+    # Who the client is
+    "NotAuthorizedException": BAD_CREDENTIALS,
+    "UserNotFoundException": BAD_CREDENTIALS,
+    "UserNotConfirmedException": ErrorAnswer(
+        HTTPStatus.FORBIDDEN, "User is not confirmed; verify your account"
+    ),
+    "PasswordResetRequiredException": ErrorAnswer(
+        HTTPStatus.FORBIDDEN, "Password reset required; use /users/password/forgot"
+    ),
+    "ForbiddenException": ErrorAnswer(
+        HTTPStatus.FORBIDDEN, "Request refused by the identity provider"
+    ),
+    # Rate limits
+    "TooManyRequestsException": THROTTLED,
+    "LimitExceededException": LOCKED_OUT,
+    "TooManyFailedAttemptsException": LOCKED_OUT,
+    # Cognito or its integrations failing
+    "InternalErrorException": UNAVAILABLE,
+    "UnexpectedLambdaException": UNAVAILABLE,
+    "InvalidLambdaResponseException": UNAVAILABLE,
+    "CodeDeliveryFailureException": ErrorAnswer(
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        "The confirmation code could not be delivered; retry later",
+        retry_after_seconds=30,
+    ),
+    # Operator's configuration
+    "ResourceNotFoundException": MISCONFIGURED,
+    "InvalidUserPoolConfigurationException": MISCONFIGURED,
+    "InvalidSmsRoleAccessPolicyException": MISCONFIGURED,
+    "InvalidSmsRoleTrustRelationshipException": MISCONFIGURED,
+    "InvalidEmailRoleAccessPolicyException": MISCONFIGURED,
+    "OperationNotEnabledException": MISCONFIGURED,
+    "FeatureUnavailableInTierException": MISCONFIGURED,
+    "UnsupportedOperationException": MISCONFIGURED,
+}
+
+ANSWERS_BY_OPERATION: dict[tuple[str, str], ErrorAnswer] = {
+    ("SignUp", "NotAuthorizedException"): ErrorAnswer(
+        HTTPStatus.FORBIDDEN, "Sign-up is not allowed for this user pool"
+    ),
+    ("ConfirmSignUp", "UserNotFoundException"): INVALID_CODE,
+    # Cognito: "User cannot be confirmed. Current status is CONFIRMED".
+    ("ConfirmSignUp", "NotAuthorizedException"): ErrorAnswer(
+        HTTPStatus.CONFLICT, "User is already confirmed"
+    ),
+    ("ResendConfirmationCode", "UserNotFoundException"): _as_success("no enumeration"),
+    ("ResendConfirmationCode", "NotAuthorizedException"): ErrorAnswer(
+        HTTPStatus.BAD_REQUEST, "A code cannot be sent in the account's current state"
+    ),
+    ("ForgotPassword", "UserNotFoundException"): _as_success("no enumeration"),
+    ("ForgotPassword", "NotAuthorizedException"): ErrorAnswer(
+        HTTPStatus.BAD_REQUEST, "The password cannot be reset in the account's current state"
+    ),
+    ("ConfirmForgotPassword", "UserNotFoundException"): INVALID_CODE,
+    ("ConfirmForgotPassword", "NotAuthorizedException"): ErrorAnswer(
+        HTTPStatus.BAD_REQUEST, "The password cannot be reset in the account's current state"
+    ),
+    ("RefreshTokenAuth", "NotAuthorizedException"): ErrorAnswer(
+        HTTPStatus.UNAUTHORIZED, "Invalid or revoked refresh token"
+    ),
+    ("RefreshTokenAuth", "UserNotFoundException"): ErrorAnswer(
+        HTTPStatus.UNAUTHORIZED, "Invalid or revoked refresh token"
+    ),
+    # The bearer token was verified before the call, so this is the previous password.
+    ("ChangePassword", "NotAuthorizedException"): ErrorAnswer(
+        HTTPStatus.BAD_REQUEST, "Incorrect previous password"
+    ),
+    ("ChangePassword", "UserNotFoundException"): ErrorAnswer(
+        HTTPStatus.UNAUTHORIZED, "Token is no longer valid"
+    ),
+    # Cognito already refuses the token: the goal of a logout holds.
+    ("GlobalSignOut", "NotAuthorizedException"): _as_success("already signed out"),
+    ("GetUser", "NotAuthorizedException"): ErrorAnswer(
+        HTTPStatus.UNAUTHORIZED, "Token has been revoked"
+    ),
+    ("GetUser", "UserNotFoundException"): ErrorAnswer(
+        HTTPStatus.UNAUTHORIZED, "Token is no longer valid"
+    ),
+}
+
+
+def is_misconfiguration(code: str, message: str) -> bool:
+    """Two operator mistakes Cognito reports with client-error codes: a wrong or missing client
+    secret (NotAuthorizedException "Unable to verify secret hash for client ...") and an auth
+    flow the app client does not allow (InvalidParameterException "... flow not enabled for
+    this client"). Neither is the client's fault."""
+    text = message.lower()
+    return (code == "NotAuthorizedException" and "secret" in text) or (
+        code == "InvalidParameterException" and "flow not enabled" in text
+    )
+
+
+def answer_for(operation: str, code: str, message: str = "", http_status: int = 400) -> ErrorAnswer:
+    """The answer for a Cognito error response."""
+    if is_misconfiguration(code, message):
+        return MISCONFIGURED
+    answer = ANSWERS_BY_OPERATION.get((operation, code)) or ANSWERS_BY_CODE.get(code)
+    if answer is not None:
+        return answer
+    return UNAVAILABLE if http_status >= HTTPStatus.INTERNAL_SERVER_ERROR else UNEXPECTED
+
+
+class CognitoRequestFailed(Exception):
+    """A Cognito call failed; carries the mapped answer for the client."""
+
+    def __init__(
+        self, operation: str, code: str, answer: ErrorAnswer, cognito_message: str = ""
+    ) -> None:
+        super().__init__(f"{operation}: {code}")
+        self.operation = operation
+        self.code = code
+        self.answer = answer
+        self.cognito_message = cognito_message
+
+    @property
+    def detail(self) -> str:
+        if self.answer.detail is not None:
+            return self.answer.detail
+        return self.cognito_message[:500] or HTTPStatus(self.answer.status).phrase
+
+    @property
+    def headers(self) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        if self.answer.retry_after_seconds is not None:
+            headers["Retry-After"] = str(self.answer.retry_after_seconds)
+        if self.answer.status == HTTPStatus.UNAUTHORIZED:
+            sent_token = self.operation in TOKEN_OPERATIONS
+            headers["WWW-Authenticate"] = 'Bearer error="invalid_token"' if sent_token else "Bearer"
+        return headers

@@ -1,0 +1,65 @@
+"""The service's one Settings object, read from the environment or a `.env` file.
+
+The AWS_* names are the original tutorial's, so existing deployments keep working.
+"""
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    AWS_REGION: str = Field(default="us-east-1", pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$")
+    AWS_COGNITO_USER_POOL_ID: str = Field(pattern=r"^[\w-]+_[0-9a-zA-Z]+$", max_length=55)
+    AWS_COGNITO_APP_CLIENT_ID: str = Field(pattern=r"^[\w+]+$", max_length=128)
+    # A client without a secret is allowed (SECRET_HASH is then omitted). SecretStr keeps the
+    # value out of reprs, logs and tracebacks.
+    AWS_COGNITO_APP_CLIENT_SECRET: SecretStr | None = None
+    # Unset: real AWS. Set (e.g. http://127.0.0.1:9229): the emulator, for Cognito and the JWKS.
+    AWS_COGNITO_ENDPOINT_URL: str | None = None
+
+    DATABASE_URL: str = "sqlite:///./app.db"
+    DATABASE_POOL_SIZE: int = Field(default=10, ge=1)
+
+    # Cognito calls: a slow identity provider must not hold request threads for long.
+    COGNITO_CONNECT_TIMEOUT_SECONDS: float = Field(default=2.0, gt=0)
+    COGNITO_READ_TIMEOUT_SECONDS: float = Field(default=5.0, gt=0)
+    # Total attempts per call (botocore "standard" retry mode: throttling, 5xx, connection errors).
+    COGNITO_MAX_ATTEMPTS: int = Field(default=3, ge=1, le=10)
+
+    JWKS_TIMEOUT_SECONDS: float = Field(default=3.0, gt=0)
+    # After a JWKS refetch that still lacks a token's kid, unknown kids are refused without
+    # refetching for this long: forged kids cannot turn into a refetch storm.
+    JWKS_PENALTY_SECONDS: float = Field(default=10.0, ge=0)
+    # /readyz refetches the JWKS at most this often.
+    JWKS_READINESS_MAX_AGE_SECONDS: float = Field(default=30.0, ge=0)
+    TOKEN_LEEWAY_SECONDS: float = Field(default=5.0, ge=0, le=300)
+    VERIFIED_TOKEN_CACHE_SIZE: int = Field(default=10_000, ge=0)
+    # Tokens issued this close to a logout (either side) are checked with Cognito itself: token
+    # `iat` has whole-second precision and comes from Cognito's clock, not ours.
+    REVOCATION_CLOCK_SKEW_SECONDS: float = Field(default=5.0, ge=0, le=300)
+
+    @property
+    def cognito_issuer(self) -> str:
+        return (
+            f"https://cognito-idp.{self.AWS_REGION}.amazonaws.com/{self.AWS_COGNITO_USER_POOL_ID}"
+        )
+
+    @property
+    def jwks_url(self) -> str:
+        """The emulator serves the JWKS beside its API; AWS serves it under the issuer."""
+        base = (self.AWS_COGNITO_ENDPOINT_URL or self.cognito_issuer).rstrip("/")
+        if self.AWS_COGNITO_ENDPOINT_URL:
+            base = f"{base}/{self.AWS_COGNITO_USER_POOL_ID}"
+        return f"{base}/.well-known/jwks.json"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,95 @@
+"""Logout that holds at once, across workers and restarts: a durable "tokens valid after" mark.
+
+Mechanism. `POST /users/logout` calls Cognito's GlobalSignOut (Cognito revokes the user's refresh
+tokens and refuses their access tokens from then on), then stores the logout instant, with
+microsecond precision, as `users.tokens_valid_after` in the database (moved forward only). Every
+authenticated request reads the user's row anyway, and compares with that mark the moment the
+token's sign-in session began: `auth_time` (Cognito keeps it across refreshes, so tokens
+refreshed from a pre-logout session are refused too) or `iat`, whichever is earlier.
+
+- more than `clock_skew_seconds` before the mark: the session predates the logout → refused.
+- more than `clock_skew_seconds` after the mark: a new sign-in → accepted.
+- in between: undecidable from the clock, because token times have whole-second precision and
+  come from Cognito's clock, not this server's — a token issued just before the logout and one
+  from a login right after it, in the same second, carry the same times. Cognito decides: GetUser
+  with the token fails with NotAuthorizedException once GlobalSignOut has revoked it. The answer
+  is cached per (token, mark), so a client is asked about once, not on every request.
+
+So the database is the durable truth except for a few seconds around each logout, when Cognito
+is asked about the tokens issued in those seconds (and only those).
+"""
+
+import hashlib
+import threading
+from collections import OrderedDict
+from datetime import datetime
+from typing import Any
+
+from app.core.cognito import CognitoClient
+from app.core.cognito_errors import CognitoRequestFailed
+
+
+class TokenRevokedError(Exception):
+    """The token was issued before its user's last logout (answer: 401)."""
+
+
+class RevocationChecker:
+    def __init__(
+        self, cognito: CognitoClient, *, clock_skew_seconds: float = 5.0, cache_size: int = 1024
+    ) -> None:
+        self._cognito = cognito
+        self._skew = clock_skew_seconds
+        self._cache_size = cache_size
+        self._decided: OrderedDict[tuple[bytes, float], bool] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def check(self, token: str, issued_at: float, tokens_valid_after: datetime | None) -> None:
+        """Raises TokenRevokedError for a token issued before the logout mark; may raise
+        CognitoRequestFailed (429/503) when Cognito has to decide and cannot."""
+        verdict = self.verdict_without_cognito(token, issued_at, tokens_valid_after)
+        if verdict is None and tokens_valid_after is not None:
+            verdict = self._ask_cognito(token, tokens_valid_after.timestamp())
+        if not verdict:
+            raise TokenRevokedError("Token has been revoked")
+
+    def verdict_without_cognito(
+        self, token: str, issued_at: float, tokens_valid_after: datetime | None
+    ) -> bool | None:
+        """True: accepted, False: revoked, None: only Cognito can tell (no I/O here)."""
+        if tokens_valid_after is None:
+            return True
+        mark = tokens_valid_after.timestamp()
+        if issued_at > mark + self._skew:
+            return True
+        if issued_at < mark - self._skew:
+            return False
+        with self._lock:
+            return self._decided.get(_decision_key(token, mark))
+
+    def _ask_cognito(self, token: str, mark: float) -> bool:
+        try:
+            self._cognito.get_user(token)
+            accepted = True
+        except CognitoRequestFailed as failure:
+            if failure.answer.status != 401:
+                raise
+            accepted = False
+        with self._lock:
+            self._decided[_decision_key(token, mark)] = accepted
+            while len(self._decided) > self._cache_size:
+                self._decided.popitem(last=False)
+        return accepted
+
+
+def _decision_key(token: str, mark: float) -> tuple[bytes, float]:
+    return hashlib.sha256(token.encode()).digest(), mark
+
+
+def session_started_at(claims: dict[str, Any]) -> float:
+    """When the token's sign-in session began: `auth_time` survives refreshes, so tokens refreshed
+    from a session older than a logout are refused too; `iat` if it is missing."""
+    issued_at: float = claims["iat"]
+    auth_time = claims.get("auth_time")
+    if isinstance(auth_time, int | float) and not isinstance(auth_time, bool):
+        return min(issued_at, auth_time)
+    return issued_at

@@ -1,0 +1,80 @@
+"""The long-lived objects one app instance shares between requests, built once per app.
+
+Each `create_app()` gets its own provider, so two apps in one process (tests, a benchmark) never
+share caches, connections or settings.
+"""
+
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from app.core.cognito import CognitoClient
+from app.core.config import Settings, get_settings
+from app.core.db import create_db_and_tables, make_engine
+from app.core.revocation import RevocationChecker
+from app.core.tokens import TokenVerifier
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    engine: Engine
+    cognito: CognitoClient
+    verifier: TokenVerifier
+    revocation: RevocationChecker
+
+    @property
+    def local_database(self) -> bool:
+        """A SQLite file: a read takes microseconds, less than handing it to a worker thread."""
+        return self.engine.dialect.name == "sqlite"
+
+    @classmethod
+    def build(cls, settings: Settings) -> "Services":
+        cognito = CognitoClient.from_settings(settings)
+        return cls(
+            settings=settings,
+            engine=make_engine(settings),
+            cognito=cognito,
+            verifier=TokenVerifier.from_settings(settings),
+            revocation=RevocationChecker(
+                cognito, clock_skew_seconds=settings.REVOCATION_CLOCK_SKEW_SECONDS
+            ),
+        )
+
+    def close(self) -> None:
+        self.verifier.close()
+        self.cognito.close()
+        self.engine.dispose()
+
+
+class ServicesProvider:
+    """Builds the services (and the tables) on first use: at startup through the lifespan, or at
+    the first request if the app is served without lifespan events. `settings=None` reads the
+    environment / `.env` then, so importing `app.main` has no side effects."""
+
+    def __init__(self, settings: Settings | None) -> None:
+        self._settings = settings
+        self._services: Services | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Services:
+        services = self._services
+        if services is not None:
+            return services
+        with self._lock:
+            if self._services is None:
+                built = Services.build(self._settings or get_settings())
+                try:
+                    create_db_and_tables(built.engine)
+                except BaseException:
+                    built.close()
+                    raise
+                self._services = built
+            return self._services
+
+    def close(self) -> None:
+        with self._lock:
+            if self._services is not None:
+                self._services.close()
+                self._services = None

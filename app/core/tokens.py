@@ -1,0 +1,302 @@
+"""Verification of Cognito access and ID tokens, after aws-jwt-verify.
+
+A token is accepted only if: it is a compact JWS signed with RS256 (nothing else, so `none` and
+HS256-with-the-public-key forgeries fail); its `kid` is in the pool's JWKS; `iss` is exactly
+`https://cognito-idp.{region}.amazonaws.com/{pool}`; `token_use` is the expected one; an access
+token's `client_id` (access tokens have no `aud`) or an ID token's `aud` is this app client;
+`exp` and `iat` hold within a small leeway.
+
+The JWKS is fetched once and kept in memory. A `kid` not in it triggers one refetch (key
+rotation), shared by all threads waiting for it (single flight); if the refetch still lacks the
+kid, unknown kids are refused without refetching for a penalty window, so forged kids cannot make
+the service hammer the JWKS endpoint. Verified access-token claims are cached (bounded LRU,
+keyed by the token's SHA-256) until the token expires, so a repeat request costs a dict lookup.
+
+Revocation (logout) is not decided here: it needs durable state (app/core/revocation.py).
+"""
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, Literal
+
+import httpx
+import jwt
+
+from app.core.config import Settings
+
+ALGORITHM = "RS256"
+# Cognito tokens are a few KB (groups add to them); anything far larger is not one.
+MAX_TOKEN_LENGTH = 16_384
+
+TokenUse = Literal["access", "id"]
+
+
+class InvalidTokenError(Exception):
+    """Not a valid, unexpired token of this user pool and app client (answer: 401)."""
+
+
+class JWKSUnavailableError(Exception):
+    """The pool's JWKS could not be fetched, so the token cannot be checked (answer: 503)."""
+
+
+class TokenVerifier:
+    def __init__(
+        self,
+        *,
+        region: str,
+        user_pool_id: str,
+        client_id: str,
+        endpoint_url: str | None = None,
+        http_client: httpx.Client | None = None,
+        fetch_timeout_seconds: float = 3.0,
+        leeway_seconds: float = 5.0,
+        penalty_seconds: float = 10.0,
+        cache_size: int = 10_000,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """`endpoint_url` set (the emulator): JWKS at `{endpoint_url}/{pool}/.well-known/jwks.json`;
+        unset: AWS's `{issuer}/.well-known/jwks.json`. `http_client` is used as is (and not
+        closed by `close()`); otherwise one is made with `fetch_timeout_seconds`."""
+        self.client_id = client_id
+        self.issuer = f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+        base = f"{endpoint_url.rstrip('/')}/{user_pool_id}" if endpoint_url else self.issuer
+        self.jwks_url = f"{base}/.well-known/jwks.json"
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(timeout=fetch_timeout_seconds)
+        self._leeway = leeway_seconds
+        self._penalty_seconds = penalty_seconds
+        self._cache_size = cache_size
+        self._clock = clock
+
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetch_lock = threading.Lock()
+        self._fetches_completed = 0
+        self._last_fetch_error: JWKSUnavailableError | None = None
+        self._last_success_at: float | None = None
+        self._penalty_until = 0.0
+
+        self._claims: OrderedDict[bytes, tuple[dict[str, Any], float]] = OrderedDict()
+        self._claims_lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "TokenVerifier":
+        return cls(
+            region=settings.AWS_REGION,
+            user_pool_id=settings.AWS_COGNITO_USER_POOL_ID,
+            client_id=settings.AWS_COGNITO_APP_CLIENT_ID,
+            endpoint_url=settings.AWS_COGNITO_ENDPOINT_URL,
+            fetch_timeout_seconds=settings.JWKS_TIMEOUT_SECONDS,
+            leeway_seconds=settings.TOKEN_LEEWAY_SECONDS,
+            penalty_seconds=settings.JWKS_PENALTY_SECONDS,
+            cache_size=settings.VERIFIED_TOKEN_CACHE_SIZE,
+        )
+
+    @property
+    def jwks_fetch_count(self) -> int:
+        """JWKS fetches attempted so far (successful or not)."""
+        return self._fetches_completed
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    # ---- verification ---------------------------------------------------------------------------
+
+    def verify_access_token(self, token: str) -> dict[str, Any]:
+        """The verified claims of a Bearer access token (a copy: callers may not alter the cache).
+
+        Raises InvalidTokenError (401) or JWKSUnavailableError (503)."""
+        cached = self.cached_access_claims(token)
+        if cached is not None:
+            return cached
+        claims = self._verify(token, "access")
+        self._remember(_cache_key(token), claims)
+        return dict(claims)
+
+    def cached_access_claims(self, token: str) -> dict[str, Any] | None:
+        """The claims of an access token verified before and not yet expired, or None; memory
+        only, never blocks on I/O (so it may run on the event loop)."""
+        if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
+            return None
+        cached = self._cached_claims(_cache_key(token))
+        return None if cached is None else dict(cached)
+
+    def verify_id_token(self, token: str) -> dict[str, Any]:
+        """The verified claims of an ID token (not cached: read once per login)."""
+        return self._verify(token, "id")
+
+    def _verify(self, token: str, token_use: TokenUse) -> dict[str, Any]:
+        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
+            raise InvalidTokenError("Malformed token")
+        try:
+            header = jwt.get_unverified_header(token)
+            unverified = jwt.decode(token, options={"verify_signature": False})
+        except (jwt.PyJWTError, ValueError) as error:
+            raise InvalidTokenError("Malformed token") from error
+        if header.get("alg") != ALGORITHM:
+            raise InvalidTokenError("Unsupported token algorithm")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise InvalidTokenError("Token has no key id")
+        # Foreign tokens are refused before the JWKS is consulted: they cannot cause refetches.
+        if unverified.get("iss") != self.issuer:
+            raise InvalidTokenError("Token was issued by another user pool")
+        key = self._signing_key(kid)
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                issuer=self.issuer,
+                audience=self.client_id if token_use == "id" else None,
+                options={
+                    "require": ["iss", "sub", "token_use", "exp", "iat"],
+                    "verify_aud": token_use == "id",
+                    # Times are checked below, against the injectable clock.
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                },
+            )
+        except (jwt.PyJWTError, ValueError) as error:
+            raise InvalidTokenError(f"Invalid token: {error}") from error
+        self._check_claims(claims, token_use)
+        return claims
+
+    def _check_claims(self, claims: dict[str, Any], token_use: TokenUse) -> None:
+        if claims.get("token_use") != token_use:
+            raise InvalidTokenError(f"Not an {token_use} token")
+        if token_use == "access" and claims.get("client_id") != self.client_id:
+            raise InvalidTokenError("Token was issued to another app client")
+        sub = claims.get("sub")
+        if not isinstance(sub, str) or not sub:
+            raise InvalidTokenError("Token has no subject")
+        if token_use == "access" and not isinstance(claims.get("username"), str):
+            raise InvalidTokenError("Token has no username")
+        times: list[Any] = [claims.get("exp"), claims.get("iat"), claims.get("nbf", 0)]
+        if not all(_is_number(value) for value in times):
+            raise InvalidTokenError("Token times are not numbers")
+        exp, iat, nbf = times
+        now = self._clock()
+        if now > exp + self._leeway:
+            raise InvalidTokenError("Token has expired")
+        if iat > now + self._leeway or nbf > now + self._leeway:
+            raise InvalidTokenError("Token is not valid yet")
+
+    # ---- verified-claims cache ------------------------------------------------------------------
+
+    def _cached_claims(self, cache_key: bytes) -> dict[str, Any] | None:
+        with self._claims_lock:
+            entry = self._claims.get(cache_key)
+            if entry is None:
+                return None
+            claims, valid_until = entry
+            if self._clock() > valid_until:
+                del self._claims[cache_key]
+                return None
+            self._claims.move_to_end(cache_key)
+            return claims
+
+    def _remember(self, cache_key: bytes, claims: dict[str, Any]) -> None:
+        if self._cache_size <= 0:
+            return
+        with self._claims_lock:
+            self._claims[cache_key] = (claims, claims["exp"] + self._leeway)
+            self._claims.move_to_end(cache_key)
+            while len(self._claims) > self._cache_size:
+                self._claims.popitem(last=False)
+
+    # ---- JWKS -----------------------------------------------------------------------------------
+
+    def _signing_key(self, kid: str) -> jwt.PyJWK:
+        key = self._keys.get(kid)
+        if key is not None:
+            return key
+        fetches_seen = self._fetches_completed
+        with self._fetch_lock:
+            key = self._keys.get(kid)
+            if key is not None:
+                return key
+            if self._fetches_completed != fetches_seen:
+                # Another thread refetched while this one waited: share its outcome.
+                if self._last_fetch_error is not None:
+                    raise JWKSUnavailableError(str(self._last_fetch_error))
+            elif self._clock() < self._penalty_until:
+                raise InvalidTokenError("Unknown signing key")
+            else:
+                self._fetch_locked()
+            key = self._keys.get(kid)
+            if key is None:
+                self._penalty_until = self._clock() + self._penalty_seconds
+                raise InvalidTokenError("Unknown signing key")
+            return key
+
+    def probe_jwks(self, max_age_seconds: float = 0.0) -> None:
+        """Readiness: refetch the JWKS unless fetched successfully within `max_age_seconds`.
+
+        Raises JWKSUnavailableError."""
+        last_success = self._last_success_at
+        fresh = last_success is not None and self._clock() - last_success < max_age_seconds
+        if fresh and self._last_fetch_error is None:
+            return
+        fetches_seen = self._fetches_completed
+        with self._fetch_lock:
+            if self._fetches_completed == fetches_seen:
+                self._fetch_locked()
+            elif self._last_fetch_error is not None:
+                raise JWKSUnavailableError(str(self._last_fetch_error))
+
+    def _fetch_locked(self) -> None:
+        """Fetch and replace the key set (caller holds the fetch lock)."""
+        try:
+            self._keys = self._download_keys()
+        except JWKSUnavailableError as error:
+            self._last_fetch_error = error
+            raise
+        else:
+            self._last_fetch_error = None
+            self._last_success_at = self._clock()
+        finally:
+            self._fetches_completed += 1
+
+    def _download_keys(self) -> dict[str, jwt.PyJWK]:
+        try:
+            response = self._http.get(self.jwks_url)
+        except httpx.HTTPError as error:
+            raise JWKSUnavailableError(f"JWKS unreachable: {type(error).__name__}") from error
+        if response.status_code != httpx.codes.OK:
+            raise JWKSUnavailableError(f"JWKS answered HTTP {response.status_code}")
+        try:
+            document = response.json()
+        except ValueError as error:
+            raise JWKSUnavailableError("JWKS is not JSON") from error
+        if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
+            raise JWKSUnavailableError("JWKS has no key list")
+        return {
+            jwk["kid"]: key for jwk in document["keys"] if (key := _signing_jwk(jwk)) is not None
+        }
+
+
+def _cache_key(token: str) -> bytes:
+    return hashlib.sha256(token.encode(errors="surrogatepass")).digest()
+
+
+def _signing_jwk(jwk: Any) -> jwt.PyJWK | None:
+    """An RS256 signature key from a JWKS entry, or None for anything else."""
+    if not isinstance(jwk, dict) or not isinstance(jwk.get("kid"), str):
+        return None
+    if jwk.get("kty") != "RSA" or jwk.get("use", "sig") != "sig":
+        return None
+    if jwk.get("alg", ALGORITHM) != ALGORITHM:
+        return None
+    try:
+        return jwt.PyJWK(jwk, algorithm=ALGORITHM)
+    except (jwt.PyJWTError, ValueError, TypeError):
+        return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

@@ -1,0 +1,91 @@
+"""Helpers for driving the service over HTTP in tests (imported by conftest.py and tests)."""
+
+import os
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from app.core.config import Settings
+from emulator.bootstrap import PoolConfig
+from emulator.server import EmulatorServer
+
+PASSWORD = "Correct-Horse-9"
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
+
+
+def make_settings(pool: PoolConfig, database_url: str, **overrides: Any) -> Settings:
+    """Settings for `pool`, nothing read from a `.env`; one attempt per Cognito call, so injected
+    faults reach the client without backoff sleeps."""
+    values: dict[str, Any] = {
+        "AWS_REGION": pool.region,
+        "AWS_COGNITO_USER_POOL_ID": pool.user_pool_id,
+        "AWS_COGNITO_APP_CLIENT_ID": pool.client_id,
+        "AWS_COGNITO_APP_CLIENT_SECRET": pool.client_secret,
+        "AWS_COGNITO_ENDPOINT_URL": pool.endpoint_url,
+        "DATABASE_URL": database_url,
+        "COGNITO_MAX_ATTEMPTS": 1,
+    }
+    return Settings(_env_file=None, **(values | overrides))
+
+
+def bearer(access_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {access_token}"}
+
+
+@dataclass
+class ServiceUser:
+    username: str
+    password: str
+    email: str
+    sub: str
+    tokens: dict[str, Any]
+
+    @property
+    def bearer(self) -> dict[str, str]:
+        return bearer(self.tokens["access_token"])
+
+
+@dataclass
+class Flows:
+    """The service's flows, as a client drives them over HTTP."""
+
+    client: TestClient
+    emulator: EmulatorServer
+    pool: PoolConfig
+
+    def signup(self, username: str | None = None, **body: Any) -> Any:
+        username = username or f"user-{secrets.token_hex(4)}"
+        payload = {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
+        return self.client.post("/users/signup", json=payload | body)
+
+    def code(self, username: str) -> str:
+        return self.emulator.latest_code(self.pool.user_pool_id, username)
+
+    def verify(self, username: str) -> Any:
+        body = {"username": username, "confirmation_code": self.code(username)}
+        return self.client.post("/users/verify", json=body)
+
+    def login(self, username: str, password: str = PASSWORD) -> Any:
+        return self.client.post("/users/login", data={"username": username, "password": password})
+
+    def registered_user(self, username: str | None = None) -> ServiceUser:
+        """Signed up, verified and logged in through the service."""
+        username = username or f"user-{secrets.token_hex(4)}"
+        signed_up = self.signup(username)
+        assert signed_up.status_code == 201, signed_up.text
+        assert self.verify(username).status_code == 200
+        logged_in = self.login(username)
+        assert logged_in.status_code == 200, logged_in.text
+        return ServiceUser(
+            username=username,
+            password=PASSWORD,
+            email=f"{username}@example.com",
+            sub=signed_up.json()["sub"],
+            tokens=logged_in.json(),
+        )

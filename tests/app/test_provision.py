@@ -1,0 +1,132 @@
+"""`cognito-kit-provision` against the emulator: the pool, client and group it creates, the
+`.env` it writes, and a service started from that `.env`."""
+
+import stat
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+
+from app.core.config import Settings
+from app.main import create_app
+from app.provision import main
+from emulator.server import EmulatorServer
+
+
+def read_env(path: Path) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+
+
+@pytest.fixture
+def provisioned(
+    cognito_emulator: EmulatorServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> dict[str, str]:
+    env_file = tmp_path / ".env"
+    env_file.write_text("DATABASE_URL=sqlite:///kept.db\nAWS_COGNITO_USER_POOL_ID=stale\n")
+
+    code = main(
+        [
+            "--endpoint-url",
+            cognito_emulator.endpoint_url,
+            "--region",
+            cognito_emulator.region,
+            "--pool-name",
+            "provisioned",
+            "--env-file",
+            str(env_file),
+        ]
+    )
+
+    assert code == 0
+    output = capsys.readouterr().out
+    values = read_env(env_file)
+    assert values["AWS_COGNITO_APP_CLIENT_SECRET"] not in output
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    return values
+
+
+def test_provisioning_writes_the_settings_and_keeps_other_lines(
+    provisioned: dict[str, str], cognito_emulator: EmulatorServer
+) -> None:
+    assert provisioned["DATABASE_URL"] == "sqlite:///kept.db"
+    assert provisioned["AWS_COGNITO_USER_POOL_ID"] != "stale"
+    assert provisioned["AWS_COGNITO_ENDPOINT_URL"] == cognito_emulator.endpoint_url
+    assert provisioned["AWS_REGION"] == cognito_emulator.region
+    assert provisioned["AWS_COGNITO_APP_CLIENT_SECRET"]
+
+
+def test_the_pool_and_client_have_what_the_service_needs(
+    provisioned: dict[str, str], cognito_idp_client: CognitoIdentityProviderClient
+) -> None:
+    pool_id = provisioned["AWS_COGNITO_USER_POOL_ID"]
+    pool = cognito_idp_client.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    app_client = cognito_idp_client.describe_user_pool_client(
+        UserPoolId=pool_id, ClientId=provisioned["AWS_COGNITO_APP_CLIENT_ID"]
+    )["UserPoolClient"]
+    groups = cognito_idp_client.list_groups(UserPoolId=pool_id)["Groups"]
+
+    assert pool["Name"] == "provisioned"
+    assert pool["AutoVerifiedAttributes"] == ["email"]
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is False
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] == 8
+    assert app_client["ClientSecret"] == provisioned["AWS_COGNITO_APP_CLIENT_SECRET"]
+    assert {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"} <= set(
+        app_client["ExplicitAuthFlows"]
+    )
+    assert app_client["PreventUserExistenceErrors"] == "ENABLED"
+    assert [group["GroupName"] for group in groups] == ["admin"]
+
+
+def test_the_service_runs_from_the_provisioned_env_file(
+    provisioned: dict[str, str], cognito_emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    env_file = tmp_path / ".env"
+    settings = Settings(_env_file=env_file, DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}")
+    pool_id = provisioned["AWS_COGNITO_USER_POOL_ID"]
+    body = {"username": "alice", "email": "alice@example.com", "password": "Correct-Horse-9"}
+
+    with TestClient(create_app(settings)) as client:
+        assert client.post("/users/signup", json=body).status_code == 201
+        code = cognito_emulator.latest_code(pool_id, "alice")
+        verify = {"username": "alice", "confirmation_code": code}
+        assert client.post("/users/verify", json=verify).status_code == 200
+        login = client.post(
+            "/users/login", data={"username": "alice", "password": body["password"]}
+        )
+        token = login.json()["access_token"]
+        me = client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
+
+    assert me.status_code == 200
+    assert me.json()["username"] == "alice"
+
+
+def test_provisioning_for_aws_drops_a_leftover_emulator_endpoint(
+    cognito_emulator: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("AWS_COGNITO_ENDPOINT_URL=http://127.0.0.1:9229\nOTHER=1\n")
+    # "Real AWS" here is the emulator reached through boto3's own endpoint setting, so the
+    # command runs its AWS branch (no --endpoint-url) without leaving 127.0.0.1.
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", cognito_emulator.endpoint_url)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+
+    assert main(["--region", cognito_emulator.region, "--env-file", str(env_file)]) == 0
+
+    values = read_env(env_file)
+    assert "AWS_COGNITO_ENDPOINT_URL" not in values
+    assert values["OTHER"] == "1"
+    assert values["AWS_COGNITO_USER_POOL_ID"]
+
+
+def test_provisioning_failure_is_reported_not_raised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env_file = tmp_path / ".env"
+
+    code = main(["--endpoint-url", "http://127.0.0.1:9", "--env-file", str(env_file)])
+
+    assert code == 1
+    assert "cognito-kit-provision:" in capsys.readouterr().err
+    assert not env_file.exists()
