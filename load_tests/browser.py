@@ -1,0 +1,255 @@
+"""`python -m load_tests.browser` (`nox -s browser`): the pages a person uses, in headless Chromium.
+
+1. The service's Swagger UI: Authorize with a provisioned user (the OAuth2 password form posts
+   to /users/login), then execute GET /users/me and see 200 and that user's name.
+2. The Locust web UI, with the stack running: the start form loads, a swarm started from it
+   shows /users/me in its stats table, and stops.
+
+Chromium and chromedriver are Debian's (installed with apt-get when missing and run as root);
+selenium drives them. Screenshots go to the out folder. Chromium gets the flags that keep it
+from reaching the network on its own, and a new, empty profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
+
+from load_tests.provisioning import ProvisioningError, provision_accounts
+from load_tests.run import (
+    REPO_ROOT,
+    RunOptions,
+    SetupError,
+    Target,
+    free_port,
+    local_stack,
+    locust_command,
+    locust_environment,
+)
+from load_tests.run_files import Account, write_accounts
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+OFFLINE_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage", "--window-size=1400,1100",
+]  # fmt: skip
+WAIT_SECONDS = 20
+
+
+class BrowserCheckFailed(AssertionError):
+    """A page did not show what a user should see; the message says what and where."""
+
+
+def ensure_chromium() -> None:
+    """Debian's chromium and chromium-driver, installed when missing (the session runs as root)."""
+    if CHROMIUM.exists() and CHROMEDRIVER.exists():
+        return
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        raise SystemExit(
+            "headless Chromium is missing: `apt-get install -y chromium chromium-driver` as root"
+        )
+    print("installing Debian's chromium and chromium-driver", flush=True)
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update"], check=True, env=environment)
+    subprocess.run(
+        ["apt-get", "install", "-y", "chromium", "chromium-driver"], check=True, env=environment
+    )
+
+
+@contextlib.contextmanager
+def headless_chromium() -> Iterator[WebDriver]:
+    profile = tempfile.mkdtemp(prefix="chromium-profile-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in [*OFFLINE_FLAGS, f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _visible(driver: WebDriver, css: str, what: str, by: str = By.CSS_SELECTOR) -> WebElement:
+    try:
+        element: WebElement = WebDriverWait(driver, WAIT_SECONDS).until(
+            expected_conditions.visibility_of_element_located((by, css))
+        )
+    except TimeoutException:
+        raise BrowserCheckFailed(f"{what} did not appear ({css}) on {driver.current_url}") from None
+    return element
+
+
+def _button(driver: WebDriver, label: str, within_class: str) -> WebElement:
+    """A button by the words on it: class names change between Swagger UI versions, words less."""
+    xpath = f"//*[contains(@class, '{within_class}')]//button[normalize-space()='{label}']"
+    return _visible(driver, xpath, f"the {label!r} button", By.XPATH)
+
+
+def _wait_for_text(driver: WebDriver, css: str, text: str, what: str) -> None:
+    try:
+        WebDriverWait(driver, WAIT_SECONDS).until(
+            expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, css), text)
+        )
+    except TimeoutException:
+        raise BrowserCheckFailed(f"{what}: {text!r} not shown in {css}") from None
+
+
+def remote_assets(page: str) -> list[str]:
+    """Scripts and stylesheets a page loads from another machine (a CDN, typically)."""
+    urls = re.findall(r"""(?:src|href)=["'](https?://[^"']+\.(?:js|css))["']""", page)
+    return [url for url in urls if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1")]
+
+
+def check_swagger_ui(driver: WebDriver, service_url: str, account: Account, out: Path) -> str:
+    """Authorize in Swagger UI with the account, then Try it out → Execute GET /users/me."""
+    driver.get(f"{service_url}/docs")
+    remote = remote_assets(driver.page_source)
+    if remote:
+        raise BrowserCheckFailed(
+            "Swagger UI loads its assets from another host, which a machine without internet "
+            f"access cannot reach ({', '.join(remote)}): the service must serve them itself"
+        )
+    _visible(driver, "button.authorize", "the Authorize button").click()
+    _visible(driver, "input#oauth_username", "the username field").send_keys(account.username)
+    _visible(driver, "input#oauth_password", "the password field").send_keys(account.password)
+    _button(driver, "Authorize", "auth-btn-wrapper").click()
+    _button(driver, "Logout", "auth-btn-wrapper")  # shown once the login succeeded
+    driver.get_screenshot_as_file(str(out / "swagger-authorized.png"))
+    _button(driver, "Close", "auth-btn-wrapper").click()
+    me = _visible(
+        driver, '.opblock-get .opblock-summary-path[data-path="/users/me"]', "GET /users/me"
+    )
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", me)
+    me.click()
+    block = ".opblock-get.is-open"
+    _button(driver, "Try it out", "is-open").click()
+    _button(driver, "Execute", "is-open").click()
+    live = f"{block} .live-responses-table .response"
+    _wait_for_text(driver, f"{live} .response-col_status", "200", "GET /users/me status")
+    _wait_for_text(driver, f"{live} .response-col_description", account.username, "the body")
+    response = driver.find_element(By.CSS_SELECTOR, live)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", response)
+    screenshot = out / "swagger-users-me.png"
+    driver.get_screenshot_as_file(str(screenshot))
+    return f"Swagger UI: authorized as {account.username}; GET /users/me → 200 ({screenshot})"
+
+
+def check_locust_ui(driver: WebDriver, locust_url: str, out: Path) -> str:
+    """The start form loads; a small swarm started from it reports /users/me; Stop works."""
+    driver.get(locust_url)
+    _replace_text(_visible(driver, "input[name=userCount]", "the number-of-users field"), "3")
+    _replace_text(_visible(driver, "input[name=spawnRate]", "the spawn-rate field"), "3")
+    driver.get_screenshot_as_file(str(out / "locust-start-form.png"))
+    _visible(driver, "form button[type=submit]", "the Start button").click()
+    _wait_for_text(driver, "table", "GET /users/me", "the Locust stats table")
+    users_now = "//header//*[normalize-space()='Users']/following-sibling::*[normalize-space()='3']"
+    _visible(driver, users_now, "3 users running in the header", By.XPATH)
+    screenshot = out / "locust-running.png"
+    driver.get_screenshot_as_file(str(screenshot))
+    _visible(driver, "//header//button[normalize-space()='Stop']", "Stop", By.XPATH).click()
+    _wait_for_text(driver, "header", "STOPPED", "the Locust status after Stop")
+    return f"Locust web UI: start form, 3 users reporting GET /users/me, stopped ({screenshot})"
+
+
+def _replace_text(field: WebElement, text: str) -> None:
+    """Select all and type over it: clear() does not reach React-controlled inputs."""
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(Keys.DELETE)
+    field.send_keys(text)
+
+
+def wait_until_serving(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise BrowserCheckFailed(f"{url} did not answer within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def locust_web_ui(target: Target, out: Path, accounts_file: Path) -> Iterator[str]:
+    """Locust's web UI on a free loopback port, stopped like Ctrl-C would stop it."""
+    options = RunOptions(web=True, web_port=free_port(), users=2, spawn_rate=2, out=out)
+    command = locust_command(options, target, out, accounts_file, run_id="browser")
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=locust_environment())
+    try:
+        url = f"http://127.0.0.1:{options.web_port}"
+        wait_until_serving(url)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m load_tests.browser",
+        description="Check Swagger UI (Authorize, /users/me) and the Locust web UI in "
+        "headless Chromium, with emulator + service running.",
+    )
+    parser.add_argument(
+        "--out", type=Path, help="screenshots folder (default ./load-results/browser-<timestamp>)"
+    )
+    args = parser.parse_args(argv)
+    out: Path = args.out or Path("load-results") / time.strftime("browser-%Y%m%d-%H%M%S")
+    out.mkdir(parents=True, exist_ok=True)
+    ensure_chromium()
+    results = []
+    try:
+        with local_stack(RunOptions(workers=1, out=out), out) as target:
+            # one account per Locust user the swarm may start (3), one more for Swagger UI
+            accounts = provision_accounts(
+                target.cognito, target.service_url, count=4, name_prefix="browser-user"
+            )
+            accounts_file = out / "accounts.json"
+            write_accounts(accounts_file, accounts)
+            with headless_chromium() as driver:
+                try:
+                    with locust_web_ui(target, out, accounts_file) as locust_url:
+                        results.append(check_locust_ui(driver, locust_url, out))
+                    results.append(check_swagger_ui(driver, target.service_url, accounts[0], out))
+                except BrowserCheckFailed:
+                    driver.get_screenshot_as_file(str(out / "failure.png"))
+                    raise
+    except BrowserCheckFailed as failure:
+        print("\n".join([*results, f"FAIL {failure} (screenshot: {out / 'failure.png'})"]))
+        return 1
+    except (SetupError, ProvisioningError) as error:
+        print(f"browser check could not start: {error}")
+        return 2
+    print("\n".join([*results, f"PASSED; screenshots in {out}"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""`python -m load_tests` options and the Locust command they produce (Locust is not imported)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from load_tests.__main__ import build_parser, options_from
+from load_tests.provisioning import CognitoTarget
+from load_tests.run import Target, locust_command, parse_run_time
+
+TARGET = Target(
+    service_url="http://127.0.0.1:8123",
+    cognito=CognitoTarget("us-east-1", "us-east-1_abc", "http://127.0.0.1:9229"),
+    emulator_url="http://127.0.0.1:9229",
+    database_url="sqlite:///x.db",
+    fresh_pool=True,
+)
+
+
+def command_for(*argv: str) -> list[str]:
+    options = options_from(build_parser().parse_args(list(argv)))
+    return locust_command(options, TARGET, Path("out"), Path("out/accounts.json"), "r1")
+
+
+def value_after(command: list[str], flag: str) -> str:
+    return command[command.index(flag) + 1]
+
+
+def test_the_default_run_is_headless_bounded_and_reports_to_the_out_folder() -> None:
+    command = command_for("--out", "out")
+    assert command[:3] == [sys.executable, "-m", "locust"]
+    assert "--headless" in command and value_after(command, "--run-time") == "60s"
+    assert value_after(command, "--users") == "20"
+    assert value_after(command, "--csv") == str(Path("out/stats"))
+    assert value_after(command, "--html") == str(Path("out/report.html"))
+    assert value_after(command, "--host") == TARGET.service_url
+    assert value_after(command, "--emulator-url") == TARGET.emulator_url
+    assert "--processes" not in command
+
+
+def test_smoke_is_small_bounded_and_uses_several_locust_processes() -> None:
+    command = command_for("--smoke")
+    assert value_after(command, "--run-time") == "15s"
+    assert value_after(command, "--processes") == "2"
+    assert value_after(command, "--master-bind-host") == "127.0.0.1"
+    assert value_after(command, "--master-bind-port") == value_after(command, "--master-port")
+
+
+def test_web_mode_serves_the_ui_on_loopback_without_a_run_time() -> None:
+    command = command_for("--web")
+    assert "--headless" not in command and "--run-time" not in command
+    assert value_after(command, "--web-host") == "127.0.0.1"
+    assert value_after(command, "--web-port") == "8089"
+
+
+def test_user_classes_and_tags_reach_locust() -> None:
+    command = command_for(
+        "--tag", "reads", "--tag", "login", "--fixed-code", "123456", "ReturningUser", "ReadsOnly"
+    )
+    assert command[-2:] == ["ReturningUser", "ReadsOnly"]
+    tags_at = command.index("--tags")
+    assert command[tags_at + 1 : tags_at + 4] == ["reads", "login", "--fixed-code"]
+
+
+def test_p95_options_override_the_defaults_per_route() -> None:
+    options = options_from(build_parser().parse_args(["--p95", "GET /users/me=25"]))
+    assert options.p95_bounds_ms["GET /users/me"] == 25
+    assert options.p95_bounds_ms["POST /users/login"] > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("90", 90), ("60s", 60), ("1m30s", 90), ("1h", 3600)]
+)
+def test_run_times_read_like_locusts(text: str, seconds: int) -> None:
+    assert parse_run_time(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "soon", "5d"])
+def test_unreadable_run_times_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_run_time(text)
+
+
+def test_an_unreadable_run_time_is_an_option_error() -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--run-time", "soon"])
+
+
+def test_the_runner_never_imports_locust() -> None:
+    """Locust monkey-patches with gevent on import; only its own subprocess may import it."""
+    probe = (
+        "import sys, load_tests.__main__; print('locust' in sys.modules, 'gevent' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "False"]
+
+
+def test_provisioning_alone_needs_a_deployed_service() -> None:
+    with pytest.raises(SystemExit, match="--target-url"):
+        options_from(build_parser().parse_args(["--provision-only"]))
