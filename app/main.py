@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 
 from app.api.errors import install_error_handlers
@@ -32,7 +33,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             services.close()
 
-    application = FastAPI(
+    # Swagger UI and ReDoc served from the package, not a CDN: the docs work offline and
+    # behind egress-restricted networks, and the page loads nothing from third parties.
+    application = FastAPIOffline(
         title="cognito-kit", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
     )
     application.state.services = services

@@ -1,5 +1,7 @@
 """Every /users route and its error paths, over HTTP, against the emulator."""
 
+import re
+
 import pytest
 from service_harness import PASSWORD, Flows, bearer
 from sqlmodel import Session
@@ -213,6 +215,18 @@ def test_login_form_is_the_openapi_password_flow_for_swagger_authorize(flows: Fl
     assert flow["tokenUrl"] == "/users/login"
     login_body = schema["paths"]["/users/login"]["post"]["requestBody"]["content"]
     assert "application/x-www-form-urlencoded" in login_body
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_docs_pages_load_their_assets_from_the_service_not_a_cdn(flows: Flows, page: str) -> None:
+    """Swagger UI must work offline and behind egress filters (FastAPI's default uses a CDN)."""
+    html = flows.client.get(page).text
+
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
+    assert assets
+    for asset in assets:
+        assert asset.startswith("/"), f"{page} loads {asset} from another host"
+        assert flows.client.get(asset).status_code == 200
 
 
 # ---- the current user ----------------------------------------------------------------------------
