@@ -1,0 +1,1 @@
+"""`python -m benchmarks`: the kit measured against its peers, side by side, in one run."""

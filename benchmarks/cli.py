@@ -1,0 +1,262 @@
+"""`python -m benchmarks` (`nox -s bench`): run every section, print one table, write JSON.
+
+Each section runs on its own; one that fails is reported (and makes the exit status 1) while
+the others still produce their figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import shutil
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from benchmarks import cognito_servers, memory, service, verification
+from benchmarks.http_load import load_generator_name
+from benchmarks.report import LEGEND, Row, document, render_table, verdict_lines
+from benchmarks.servers import (
+    ServerProcess,
+    cognito_local_binary,
+    cognito_local_version,
+    start_cognito_local,
+    start_emulator,
+    start_moto_server,
+    stop_all,
+)
+
+SECTIONS = ("emulator", "service", "verify", "memory")
+DEFAULT_OUT = Path("bench-results/latest.json")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How long each section measures; --quick trades precision for a run under a minute."""
+
+    rounds: int
+    seconds: float
+    warmup_seconds: float
+    service_rounds: int
+    service_seconds: float
+    logins: int
+    verifications: int
+    cognito_local: bool
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Plan:
+        quick = args.quick
+        return cls(
+            rounds=args.rounds or (1 if quick else 3),
+            seconds=args.seconds or (1.0 if quick else 1.5),
+            warmup_seconds=0.3 if quick else 0.5,
+            service_rounds=1 if quick else 2,
+            service_seconds=2.0 if quick else 3.0,
+            logins=args.logins or (2_000 if quick else 10_000),
+            verifications=200 if quick else 500,
+            cognito_local=not args.no_cognito_local,
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="The kit against its peers: emulator vs moto_server (and cognito-local), "
+        "service /users/me vs /healthz, token verification cost, emulator memory.",
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON ({DEFAULT_OUT})")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="short rounds and 2k logins (~1.5 min): a smoke run, its figures are indicative",
+    )
+    parser.add_argument(
+        "--only", nargs="+", choices=SECTIONS, default=list(SECTIONS), help="sections to run"
+    )
+    parser.add_argument("--rounds", type=int, help="alternating rounds per server (3)")
+    parser.add_argument("--seconds", type=float, help="seconds per round (1.5)")
+    parser.add_argument("--logins", type=int, help="logins for the memory section (10000)")
+    parser.add_argument(
+        "--no-cognito-local", action="store_true", help="skip the optional cognito-local column"
+    )
+    return parser
+
+
+def progress(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cognito-kit" / "cognito-local"
+
+
+class Runner:
+    """Collects rows, raw sections and notes from every section that runs."""
+
+    def __init__(self, plan: Plan, workdir: Path) -> None:
+        self.plan = plan
+        self.workdir = workdir
+        self.rows: list[Row] = []
+        self.sections: dict[str, Any] = {}
+        self.notes: list[str] = []
+        self.failed: list[str] = []
+
+    def run(self, name: str, section: Callable[[], None]) -> None:
+        progress(f"{name}...")
+        began = time.monotonic()
+        try:
+            section()
+        except Exception as error:
+            self.failed.append(name)
+            self.notes.append(f"section {name} FAILED: {type(error).__name__}: {error}")
+            traceback.print_exc()
+        progress(f"{name} took {time.monotonic() - began:.0f}s")
+
+    def emulator_vs_moto(self) -> None:
+        clients = max(cognito_servers.CONCURRENCIES)
+        servers: list[ServerProcess] = []
+        try:
+            servers.append(start_emulator(self.workdir))
+            servers.append(start_moto_server(self.workdir))
+            workloads = [cognito_servers.prepare(server, clients) for server in servers]
+            local = self.cognito_local(clients)
+            if local is not None:
+                servers.append(local[0])
+                workloads.append(local[1])
+            results = cognito_servers.measure(
+                workloads,
+                rounds=self.plan.rounds,
+                seconds=self.plan.seconds,
+                warmup_seconds=self.plan.warmup_seconds,
+            )
+        finally:
+            stop_all(servers)
+        self.rows += cognito_servers.rows(results)
+        self.notes.append(cognito_servers.fidelity_note(workloads))
+        self.notes.append(
+            "The Python load generator tops out at a few thousand requests/s here: the "
+            "emulator's fastest operations (SignUp, GetUser) may be generator-bound, so their "
+            "ratios are lower bounds"
+        )
+        self.sections["emulator_vs_moto_server"] = {
+            "results": cognito_servers.to_json(results),
+            "secret_hash_enforced": {w.name: w.enforces_secret_hash for w in workloads},
+        }
+
+    def cognito_local(self, clients: int) -> tuple[ServerProcess, cognito_servers.Workload] | None:
+        """The optional third column; any failure becomes a note, never a failed section."""
+        if not self.plan.cognito_local:
+            self.notes.append("cognito-local: skipped (--no-cognito-local)")
+            return None
+        binary, how = cognito_local_binary(cache_dir())
+        if binary is None:
+            self.notes.append(f"cognito-local: skipped ({how})")
+            return None
+        server: ServerProcess | None = None
+        try:
+            server = start_cognito_local(binary, self.workdir)
+            workload = cognito_servers.prepare(server, clients)
+        except Exception as error:
+            if server is not None:
+                stop_all([server])
+            self.notes.append(f"cognito-local: skipped ({type(error).__name__}: {error})")
+            return None
+        self.notes.append(
+            f"cognito-local {cognito_local_version(binary)} ({how}) checks no SECRET_HASH and "
+            "signs with a fixed key: its column is for scale, not a like-for-like comparison"
+        )
+        return server, workload
+
+    def service(self) -> None:
+        generator = load_generator_name()
+        results = service.measure(
+            self.workdir,
+            workers=(1, 2),
+            rounds=self.plan.service_rounds,
+            seconds=self.plan.service_seconds,
+            concurrency=8,
+        )
+        self.rows += service.rows(results, generator)
+        self.sections["service"] = service.to_json(results, generator)
+        if generator != "wrk":
+            self.notes.append(
+                "service: wrk not installed, the Python generator ran (it may saturate before "
+                "the service does, pulling the ratio towards 1)"
+            )
+
+    def verify(self) -> None:
+        timings = verification.measure(tokens=self.plan.verifications)
+        self.rows += verification.rows(timings)
+        self.sections["token_verification"] = timings.to_json()
+
+    def memory(self) -> None:
+        logins = self.plan.logins
+        kit = memory.trace(start_emulator, self.workdir, logins, has_clock=True)
+        reference = memory.trace(start_moto_server, self.workdir, logins, has_clock=False)
+        self.rows += memory.rows(kit, reference)
+        self.sections["memory"] = [kit.to_json(), reference.to_json()]
+
+
+def machine() -> dict[str, Any]:
+    def version(package: str) -> str | None:
+        try:
+            return metadata.version(package)
+        except metadata.PackageNotFoundError:
+            return None
+
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_at_start": [round(value, 2) for value in os.getloadavg()],
+        "moto": version("moto"),
+        "uvicorn": version("uvicorn"),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    plan = Plan.from_args(args)
+    workdir = args.out.parent / "logs"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    started = time.monotonic()
+    meta: dict[str, Any] = {
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": shlex.join(["python", "-m", "benchmarks", *(argv or sys.argv[1:])]),
+        "plan": asdict(plan),
+        "machine": machine(),
+    }
+    runner = Runner(plan, workdir.resolve())
+    sections: dict[str, Callable[[], None]] = {
+        "emulator": runner.emulator_vs_moto,
+        "service": runner.service,
+        "verify": runner.verify,
+        "memory": runner.memory,
+    }
+    for name in SECTIONS:
+        if name in args.only:
+            runner.run(name, sections[name])
+    meta["duration_s"] = round(time.monotonic() - started, 1)
+    meta["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
+
+    print(render_table(runner.rows))
+    print()
+    for line in [*LEGEND, *verdict_lines(runner.rows), *runner.notes]:
+        print(line)
+    print(f"Took {meta['duration_s']}s; server logs in {workdir}.")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    report = document(meta=meta, rows=runner.rows, sections=runner.sections, notes=runner.notes)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"Wrote {args.out}")
+    return 1 if runner.failed else 0
