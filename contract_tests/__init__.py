@@ -1,0 +1,1 @@
+"""Contract tests: schema-driven, property-based, and a Cognito behaviour contract."""

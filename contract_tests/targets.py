@@ -1,0 +1,270 @@
+"""Where the Cognito contract runs: the emulator, plain moto_server, or a real user pool.
+
+Every target is reached the same way, through a boto3 ``cognito-idp`` client, so one test body
+runs unchanged on all of them. What differs is spelled out as capabilities: only the emulator has
+an outbox to read confirmation codes from and a clock to move; the others skip, with the reason,
+the few behaviours that need one.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import boto3
+import httpx
+import pytest
+from botocore.config import Config
+
+from contract_tests.secret_hash import reference_secret_hash
+from emulator.bootstrap import user_pool_client_request, user_pool_request
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+
+    from emulator import EmulatorServer
+
+TARGET_NAMES = ("emulator", "aws", "moto")
+LOCAL_ACCESS_KEY = "testing"
+AWS_SETTING_NAMES = (
+    "AWS_REGION",
+    "AWS_COGNITO_USER_POOL_ID",
+    "AWS_COGNITO_APP_CLIENT_ID",
+    "AWS_COGNITO_APP_CLIENT_SECRET",
+)
+# Short timeouts and a single attempt: a contract must see each answer as Cognito gave it,
+# not after botocore retried a throttle or an error away.
+BOTO_CONFIG = Config(
+    retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=15
+)
+
+
+class CodeOutbox(Protocol):
+    """Reads the confirmation codes a target delivered (only the emulator can)."""
+
+    def __call__(self, pool_id: str, username: str) -> list[dict[str, Any]]: ...  # pragma: no cover
+
+
+class ClockControl(Protocol):
+    """Moves a target's clock (only the emulator can)."""
+
+    def __call__(self, seconds: float) -> float: ...  # pragma: no cover
+
+
+@dataclass
+class CognitoTarget:
+    """One user pool and app client with a secret, reached through boto3."""
+
+    name: str
+    client: CognitoIdentityProviderClient
+    region: str
+    user_pool_id: str
+    client_id: str
+    client_secret: str
+    jwks_url: str
+    outbox: CodeOutbox | None = None
+    clock: ClockControl | None = None
+    clock_offset: float = field(default=0.0, init=False)
+
+    @property
+    def issuer(self) -> str:
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    def secret_hash(self, username: str) -> str:
+        return reference_secret_hash(username, self.client_id, self.client_secret)
+
+    def read_code(self, username: str, purposes: tuple[str, ...]) -> str:
+        """The newest code delivered to ``username`` for one of ``purposes``, or a skip."""
+        if self.outbox is None:
+            pytest.skip(
+                f"{self.name}: no outbox to read confirmation codes from (a real pool mails "
+                "them); the behaviour is covered on the emulator"
+            )
+        codes = [
+            message["code"]
+            for message in self.outbox(self.user_pool_id, username)
+            if message["purpose"] in purposes
+        ]
+        if not codes:
+            raise AssertionError(f"no {purposes} code was delivered to {username!r}")
+        return str(codes[-1])
+
+    def advance_clock(self, seconds: float) -> None:
+        """Moves the target's clock forward, or skips: only the emulator has a clock to move."""
+        if self.clock is None:
+            pytest.skip(
+                f"{self.name}: cannot move the clock; expiry is covered on the emulator "
+                "(waiting out real lifetimes of hours is not a test)"
+            )
+        self.clock(seconds)
+        self.clock_offset += seconds
+
+    def restore_clock(self) -> None:
+        if self.clock is not None and self.clock_offset:
+            self.clock(-self.clock_offset)
+        self.clock_offset = 0.0
+
+    def fetch_jwks(self) -> dict[str, Any]:
+        response = httpx.get(self.jwks_url, timeout=10)
+        response.raise_for_status()
+        jwks: dict[str, Any] = response.json()
+        return jwks
+
+
+def local_client(endpoint_url: str, region: str) -> CognitoIdentityProviderClient:
+    """A boto3 client for a server on 127.0.0.1, with dummy credentials (never real ones)."""
+    return boto3.client(
+        "cognito-idp",
+        region_name=region,
+        endpoint_url=endpoint_url,
+        aws_access_key_id=LOCAL_ACCESS_KEY,
+        aws_secret_access_key=LOCAL_ACCESS_KEY,
+        config=BOTO_CONFIG,
+    )
+
+
+def provision_pool(client: CognitoIdentityProviderClient, name: str) -> tuple[str, str, str]:
+    """Creates a pool and client exactly as the emulator bootstraps one; (pool, client, secret).
+
+    The very requests the emulator's bootstrap sends, here through boto3: a difference between
+    moto and the emulator is then a difference in the server, not in the setup.
+    """
+    pool = client.create_user_pool(**user_pool_request(name))["UserPool"]
+    app_client = client.create_user_pool_client(
+        **user_pool_client_request(pool["Id"], f"{name}-client")
+    )["UserPoolClient"]
+    return pool["Id"], app_client["ClientId"], app_client["ClientSecret"]
+
+
+def free_local_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class MotoServerProcess:
+    """Plain ``moto_server`` in a subprocess on a free 127.0.0.1 port.
+
+    A subprocess, not moto's in-process server: the emulator is built on moto's backends, and
+    sharing them would make "plain moto" partly the emulator.
+    """
+
+    def __init__(self) -> None:
+        self.port = free_local_port()
+        self.endpoint_url = f"http://127.0.0.1:{self.port}"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 30.0) -> None:
+        executable = Path(sys.executable).with_name("moto_server")
+        command = (
+            [str(executable)] if executable.exists() else [sys.executable, "-m", "moto.server"]
+        )
+        self._process = subprocess.Popen(
+            [*command, "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"moto_server exited with {self._process.returncode}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"moto_server did not listen on {self.endpoint_url} in {timeout}s")
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+
+
+def emulator_target(server: EmulatorServer, pool_name: str) -> CognitoTarget:
+    """A fresh pool on the in-process emulator, with its outbox and clock."""
+    pool = server.bootstrap(pool_name=pool_name, client_name=f"{pool_name}-client")
+    return CognitoTarget(
+        name="emulator",
+        client=local_client(server.endpoint_url, pool.region),
+        region=pool.region,
+        user_pool_id=pool.user_pool_id,
+        client_id=pool.client_id,
+        client_secret=pool.client_secret,
+        jwks_url=f"{server.endpoint_url}/{pool.user_pool_id}/.well-known/jwks.json",
+        outbox=server.outbox,
+        clock=server.advance_clock,
+    )
+
+
+def moto_target(server: MotoServerProcess, region: str = "us-east-1") -> CognitoTarget:
+    client = local_client(server.endpoint_url, region)
+    pool_id, client_id, secret = provision_pool(client, "contract-moto")
+    return CognitoTarget(
+        name="moto",
+        client=client,
+        region=region,
+        user_pool_id=pool_id,
+        client_id=client_id,
+        client_secret=secret,
+        jwks_url=f"{server.endpoint_url}/{pool_id}/.well-known/jwks.json",
+    )
+
+
+def missing_aws_settings(environ: Mapping[str, str]) -> list[str]:
+    """The settings a real-pool run lacks; AWS credentials count as one item.
+
+    Credentials are looked for in the environment only (keys or a named profile): boto3's full
+    chain would also probe the EC2/ECS metadata endpoints, i.e. the network, just to say "no".
+    """
+    missing = [name for name in AWS_SETTING_NAMES if not environ.get(name)]
+    has_keys = environ.get("AWS_ACCESS_KEY_ID") and environ.get("AWS_SECRET_ACCESS_KEY")
+    if not (has_keys or environ.get("AWS_PROFILE")):
+        missing.append(
+            "AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)"
+        )
+    return missing
+
+
+def aws_target() -> CognitoTarget:
+    """The user pool named by the service's own settings (``AWS_COGNITO_*``).
+
+    ``AWS_COGNITO_ENDPOINT_URL``, when set, points the same run at another server (e.g. a
+    standalone emulator); unset means real AWS.
+    """
+    missing = missing_aws_settings(os.environ)
+    if missing:
+        pytest.skip(
+            "--cognito-target=aws needs a user pool from the environment; missing: "
+            + ", ".join(missing)
+        )
+    region = os.environ["AWS_REGION"]
+    pool_id = os.environ["AWS_COGNITO_USER_POOL_ID"]
+    endpoint_url = os.environ.get("AWS_COGNITO_ENDPOINT_URL") or None
+    client = boto3.client(
+        "cognito-idp", region_name=region, endpoint_url=endpoint_url, config=BOTO_CONFIG
+    )
+    base_url = endpoint_url or f"https://cognito-idp.{region}.amazonaws.com"
+    return CognitoTarget(
+        name="aws",
+        client=client,
+        region=region,
+        user_pool_id=pool_id,
+        client_id=os.environ["AWS_COGNITO_APP_CLIENT_ID"],
+        client_secret=os.environ["AWS_COGNITO_APP_CLIENT_SECRET"],
+        jwks_url=f"{base_url.rstrip('/')}/{pool_id}/.well-known/jwks.json",
+    )

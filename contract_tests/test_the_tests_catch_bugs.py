@@ -1,0 +1,134 @@
+"""The tests of the tests: each property, pointed at a deliberately broken copy of what it guards,
+must fail. A property that passes against a broken verifier or a wrong error mapping proves
+nothing about the real ones.
+
+Each run is derandomized, generation only (no shrinking, no example database), so it is fast and
+gives the same verdict every time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from app.core import cognito_errors
+from app.core.tokens import InvalidTokenError, TokenVerifier
+from contract_tests.secret_hash import reference_secret_hash
+from contract_tests.service import ServiceUnderTest, service_under_test
+from contract_tests.test_secret_hash_property import CLIENT_CREDENTIALS, encodable_text
+from contract_tests.test_user_lifecycle_state_machine import run_lifecycle
+from contract_tests.token_mutations import (
+    ChangeClaim,
+    ExpiredFor,
+    GenuineToken,
+    assert_refused,
+    mutations,
+)
+
+HUNT = settings(
+    max_examples=200,
+    derandomize=True,
+    database=None,
+    phases=[Phase.generate],
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+class VerifierIgnoringClientId(TokenVerifier):
+    """Deliberate bug: tokens issued to any app client of the pool are accepted."""
+
+    def _check_claims(self, claims: dict[str, Any], token_use: Any) -> None:
+        super()._check_claims({**claims, "client_id": self.client_id}, token_use)
+
+
+class VerifierIgnoringExpiry(TokenVerifier):
+    """Deliberate bug: expired tokens are accepted."""
+
+    def _check_claims(self, claims: dict[str, Any], token_use: Any) -> None:
+        super()._check_claims({**claims, "exp": 2**40}, token_use)
+
+
+@pytest.mark.parametrize(
+    ("broken_verifier", "the_mutation_it_misses"),
+    [(VerifierIgnoringClientId, "'client_id'"), (VerifierIgnoringExpiry, "'exp'")],
+)
+def test_the_mutation_property_catches_a_broken_verifier(
+    make_verifier: Callable[[type[TokenVerifier]], TokenVerifier],
+    genuine_token: GenuineToken,
+    broken_verifier: type[TokenVerifier],
+    the_mutation_it_misses: str,
+) -> None:
+    verifier = make_verifier(broken_verifier)
+    assert verifier.verify_access_token(genuine_token.token)  # still accepts what it should
+
+    @HUNT
+    @given(data=st.data())
+    def every_mutation_is_refused(data: st.DataObject) -> None:
+        assert_refused(verifier, genuine_token, data.draw(mutations(genuine_token)))
+
+    with pytest.raises(
+        AssertionError, match=f"accepted a token after ChangeClaim\\(claim={the_mutation_it_misses}"
+    ):
+        every_mutation_is_refused()
+
+
+def test_the_real_verifier_refuses_what_the_broken_ones_accept(
+    verifier: TokenVerifier, genuine_token: GenuineToken
+) -> None:
+    """The counterexamples above are refused by the real verifier (so they are real bugs)."""
+    for mutation in (
+        ChangeClaim("client_id", "another-client"),
+        ChangeClaim("exp", ExpiredFor(60)),
+    ):
+        with pytest.raises(InvalidTokenError):
+            verifier.verify_access_token(mutation.apply(genuine_token))
+
+
+def test_the_secret_hash_property_catches_a_swapped_concatenation() -> None:
+    """client id + username instead of username + client id: a classic SECRET_HASH mistake, and
+    one that empty usernames cannot reveal (both orders hash the same message)."""
+
+    def swapped(username: str, client_id: str, client_secret: str) -> str:
+        return reference_secret_hash(client_id, username, client_secret)
+
+    @HUNT
+    @given(username=encodable_text, credentials=st.sampled_from(CLIENT_CREDENTIALS))
+    def matches_the_reference(username: str, credentials: tuple[str, str]) -> None:
+        client_id, client_secret = credentials
+        assert swapped(username, client_id, client_secret) == reference_secret_hash(
+            username, client_id, client_secret
+        )
+
+    with pytest.raises(AssertionError):
+        matches_the_reference()
+
+
+@pytest.fixture(scope="module")
+def mutated_lifecycle_service() -> ServiceUnderTest:
+    """A service of its own: the mutated mapping must not leak into other tests' users."""
+    return service_under_test("contract-mutated-mapping")
+
+
+def test_the_lifecycle_model_catches_a_wrong_error_mapping(
+    mutated_lifecycle_service: ServiceUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """UserNotConfirmedException answered 401 instead of 403: the state machine must object."""
+    monkeypatch.setitem(
+        cognito_errors.ANSWERS_BY_CODE,
+        "UserNotConfirmedException",
+        cognito_errors.ErrorAnswer(401, "Incorrect username or password"),
+    )
+    with pytest.raises(AssertionError, match=r"/users/login answered 401 .* expects 403"):
+        run_lifecycle(
+            mutated_lifecycle_service,
+            only_rules=frozenset({"sign_up", "verify", "log_in"}),
+            max_examples=50,
+            derandomize=True,
+            database=None,
+            phases=[Phase.generate],
+        )

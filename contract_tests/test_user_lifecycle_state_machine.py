@@ -1,0 +1,407 @@
+"""The user lifecycle as a state machine: service + emulator checked against a model.
+
+Rules drive the service's HTTP API (and two admin actions beside it) in any order hypothesis
+finds; the model says what each call must answer. After every step: no 5xx was ever answered, a
+token was accepted iff the model holds it valid, and the users table holds exactly the model's
+users (with their disabled flags).
+
+What the model encodes, beyond the routes' documentation:
+- unknown users are indistinguishable from wrong passwords or codes (401 / 400 / 200 on resend
+  and forgot);
+- logout revokes every access and refresh token of the user, at once;
+- a user disabled in the database gets 403 on every authenticated call, login and refresh;
+- a user disabled in Cognito (AdminDisableUser) cannot log in or refresh; the access tokens they
+  hold are verified locally, so the service may keep accepting them until they expire: the model
+  holds them "indeterminate" (200 or 401), never more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+from starlette.testclient import TestClient
+
+from app.models import User
+from contract_tests.service import ServiceUnderTest, service_under_test
+
+STRONG_PASSWORDS = ("Correct-Horse-7", "Battery-Staple-8")
+WEAK_PASSWORD = "alllowercase"
+NAMES = ("ann", "bob", "zoë", "李雷")
+SIGN_UP_PURPOSES = ("sign_up", "resend")
+RESET_PURPOSES = ("forgot_password",)
+
+VALID, REVOKED, INDETERMINATE = "valid", "revoked", "indeterminate"
+_run_numbers = itertools.count()
+
+
+@dataclass
+class ModelUser:
+    username: str
+    password: str
+    confirmed: bool = False
+    disabled_in_db: bool = False
+    disabled_in_cognito: bool = False
+    reset_code_pending: bool = False
+
+
+@dataclass
+class ModelSession:
+    """One access token (and the refresh token of its sign-in) the model knows the fate of."""
+
+    username: str
+    access_token: str
+    refresh_token: str
+    state: str = VALID
+
+
+@dataclass
+class Model:
+    users: dict[str, ModelUser] = field(default_factory=dict)
+    sessions: list[ModelSession] = field(default_factory=list)
+
+    def sessions_of(self, username: str) -> list[ModelSession]:
+        return [session for session in self.sessions if session.username == username]
+
+
+def a_code_other_than(code: str | None) -> str:
+    return "999999" if code == "000000" else "000000"
+
+
+def while_indeterminate(user: ModelUser, accepted: int) -> tuple[int, ...]:
+    """A token the service may or may not still accept: refused (401), or accepted and then
+    answered as for any token of this user."""
+    return (401, 403) if user.disabled_in_db else (401, accepted)
+
+
+class UserLifecycle(RuleBasedStateMachine):
+    """One example = one fresh namespace of usernames on the shared service and pool."""
+
+    service: ServiceUnderTest
+    client: TestClient
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prefix = f"lc{next(_run_numbers)}-"
+        self.model = Model()
+
+    # ---- plumbing -------------------------------------------------------------------------------
+
+    def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        response = self.client.request(method, path, **kwargs)
+        assert response.status_code < 500, (
+            f"{method} {path} answered {response.status_code}: {response.text[:300]}"
+        )
+        return response
+
+    @staticmethod
+    def expect(response: httpx.Response, *statuses: int) -> None:
+        request = response.request
+        assert response.status_code in statuses, (
+            f"{request.method} {request.url.path} answered {response.status_code} "
+            f"({response.text[:200]}); the model expects {' or '.join(map(str, statuses))}"
+        )
+
+    def username(self, name: str) -> str:
+        return self.prefix + name
+
+    @staticmethod
+    def bearer(session: ModelSession) -> dict[str, str]:
+        return {"Authorization": f"Bearer {session.access_token}"}
+
+    def model_user(self, username: str) -> ModelUser | None:
+        return self.model.users.get(username)
+
+    # ---- sign-up and confirmation ---------------------------------------------------------------
+
+    @initialize(name=st.sampled_from(NAMES))
+    def a_signed_in_user(self, name: str) -> None:
+        """Every example starts with one user through sign-up, verification and login, so the
+        token rules have a session from the first step (the same calls as the rules)."""
+        self.sign_up(name, STRONG_PASSWORDS[0])
+        self.verify(name, right_code=True)
+        self.log_in(name, right_password=True)
+
+    @rule(name=st.sampled_from(NAMES), password=st.sampled_from((*STRONG_PASSWORDS, WEAK_PASSWORD)))
+    def sign_up(self, name: str, password: str) -> None:
+        username = self.username(name)
+        email = f"{hashlib.sha1(username.encode()).hexdigest()[:10]}@example.com"
+        response = self.call(
+            "POST",
+            "/users/signup",
+            json={"username": username, "email": email, "password": password},
+        )
+        if username in self.model.users:
+            self.expect(response, 409)
+        elif password == WEAK_PASSWORD:
+            self.expect(response, 400)
+        else:
+            self.expect(response, 201)
+            self.model.users[username] = ModelUser(username, password)
+
+    @rule(name=st.sampled_from(NAMES))
+    def resend_code(self, name: str) -> None:
+        username = self.username(name)
+        response = self.call("POST", "/users/verify/resend", json={"username": username})
+        user = self.model_user(username)
+        self.expect(response, 400 if user is not None and user.confirmed else 200)
+
+    @rule(name=st.sampled_from(NAMES), right_code=st.booleans())
+    def verify(self, name: str, right_code: bool) -> None:
+        username = self.username(name)
+        user = self.model_user(username)
+        delivered = self.service.latest_code(username, SIGN_UP_PURPOSES)
+        code = delivered if right_code and delivered else a_code_other_than(delivered)
+        response = self.call(
+            "POST", "/users/verify", json={"username": username, "confirmation_code": code}
+        )
+        if user is not None and user.confirmed:
+            self.expect(response, 409)
+        elif user is not None and code == delivered:
+            self.expect(response, 200)
+            user.confirmed = True
+        else:
+            self.expect(response, 400)
+
+    # ---- sessions -------------------------------------------------------------------------------
+
+    @rule(name=st.sampled_from(NAMES), right_password=st.booleans())
+    def log_in(self, name: str, right_password: bool) -> None:
+        username = self.username(name)
+        user = self.model_user(username)
+        password = user.password if user and right_password else "Wrong-Password-9"
+        response = self.call(
+            "POST", "/users/login", data={"username": username, "password": password}
+        )
+        if user is None or user.disabled_in_cognito or not right_password:
+            self.expect(response, 401)
+            assert response.headers.get("www-authenticate", "").startswith("Bearer")
+        elif not user.confirmed or user.disabled_in_db:
+            self.expect(response, 403)
+        else:
+            self.expect(response, 200)
+            tokens = response.json()
+            assert tokens["token_type"] == "bearer"
+            self.model.sessions.append(
+                ModelSession(username, tokens["access_token"], tokens["refresh_token"])
+            )
+
+    @precondition(lambda self: self.model.sessions)
+    @rule(data=st.data())
+    def read_me(self, data: st.DataObject) -> None:
+        session = data.draw(st.sampled_from(self.model.sessions), label="session")
+        response = self.call("GET", "/users/me", headers=self.bearer(session))
+        user = self.model.users[session.username]
+        if session.state == INDETERMINATE:
+            self.expect(response, *while_indeterminate(user, 200))
+        elif session.state == REVOKED:
+            self.expect(response, 401)
+            assert 'error="invalid_token"' in response.headers.get("www-authenticate", "")
+        elif user.disabled_in_db:
+            self.expect(response, 403)
+        else:
+            self.expect(response, 200)
+            assert response.json()["username"] == session.username
+            assert "password" not in response.json()
+
+    @precondition(lambda self: self.model.sessions)
+    @rule(data=st.data(), own_username=st.booleans())
+    def refresh(self, data: st.DataObject, own_username: bool) -> None:
+        session = data.draw(st.sampled_from(self.model.sessions), label="session")
+        username = session.username if own_username else self.username("someone-else")
+        response = self.call(
+            "POST",
+            "/users/token/refresh",
+            json={"username": username, "refresh_token": session.refresh_token},
+        )
+        user = self.model.users[session.username]
+        revoked = session.state == REVOKED or user.disabled_in_cognito
+        if revoked or not own_username:
+            self.expect(response, 401)
+        elif user.disabled_in_db:
+            self.expect(response, 403)
+        else:
+            self.expect(response, 200)
+            self.model.sessions.append(
+                ModelSession(
+                    session.username, response.json()["access_token"], session.refresh_token
+                )
+            )
+
+    @precondition(lambda self: self.model.sessions)
+    @rule(data=st.data())
+    def log_out(self, data: st.DataObject) -> None:
+        session = data.draw(st.sampled_from(self.model.sessions), label="session")
+        response = self.call("POST", "/users/logout", headers=self.bearer(session))
+        user = self.model.users[session.username]
+        if session.state == INDETERMINATE:
+            self.expect(response, *while_indeterminate(user, 204))
+        elif session.state == REVOKED:
+            self.expect(response, 401)
+            return
+        elif user.disabled_in_db:
+            self.expect(response, 403)
+            return
+        else:
+            self.expect(response, 204)
+        if response.status_code == 204:
+            for other in self.model.sessions_of(session.username):
+                other.state = REVOKED
+
+    @precondition(lambda self: self.model.sessions)
+    @rule(data=st.data(), right_previous=st.booleans())
+    def change_password(self, data: st.DataObject, right_previous: bool) -> None:
+        session = data.draw(st.sampled_from(self.model.sessions), label="session")
+        user = self.model.users[session.username]
+        proposed = next(p for p in STRONG_PASSWORDS if p != user.password)
+        previous = user.password if right_previous else "Wrong-Password-9"
+        response = self.call(
+            "POST",
+            "/users/password/change",
+            json={"previous_password": previous, "proposed_password": proposed},
+            headers=self.bearer(session),
+        )
+        if session.state == INDETERMINATE:
+            # Cognito already refuses the token, and says so as NotAuthorized: "wrong password".
+            self.expect(response, 400, *while_indeterminate(user, 400))
+        elif session.state == REVOKED:
+            self.expect(response, 401)
+        elif user.disabled_in_db:
+            self.expect(response, 403)
+        elif not right_previous:
+            self.expect(response, 400)
+        else:
+            self.expect(response, 204)
+            user.password = proposed
+
+    # ---- forgotten password ---------------------------------------------------------------------
+
+    @rule(name=st.sampled_from(NAMES))
+    def forgot_password(self, name: str) -> None:
+        username = self.username(name)
+        user = self.model_user(username)
+        response = self.call("POST", "/users/password/forgot", json={"username": username})
+        if user is None:
+            self.expect(response, 202)
+        elif not user.confirmed or user.disabled_in_cognito:
+            # Unconfirmed: no verified email to send to; disabled: Cognito refuses.
+            self.expect(response, 400)
+        else:
+            self.expect(response, 202)
+            user.reset_code_pending = True
+
+    @rule(name=st.sampled_from(NAMES), right_code=st.booleans())
+    def confirm_forgot_password(self, name: str, right_code: bool) -> None:
+        username = self.username(name)
+        user = self.model_user(username)
+        delivered = self.service.latest_code(username, RESET_PURPOSES)
+        use_right_code = right_code and user is not None and user.reset_code_pending
+        code = delivered if use_right_code and delivered else a_code_other_than(delivered)
+        proposed = next(p for p in STRONG_PASSWORDS if user is None or p != user.password)
+        response = self.call(
+            "POST",
+            "/users/password/confirm",
+            json={"username": username, "confirmation_code": code, "new_password": proposed},
+        )
+        if user is not None and use_right_code:
+            self.expect(response, 200)
+            user.password = proposed
+            user.reset_code_pending = False
+        else:
+            self.expect(response, 400)
+
+    # ---- administration -------------------------------------------------------------------------
+
+    @precondition(lambda self: self.model.users)
+    @rule(data=st.data())
+    def toggle_disabled_in_db(self, data: st.DataObject) -> None:
+        """An administrator flips the users table's ``disabled`` flag."""
+        user = data.draw(
+            st.sampled_from(sorted(self.model.users.values(), key=lambda u: u.username))
+        )
+        user.disabled_in_db = not user.disabled_in_db
+        with Session(self.service.engine) as db:
+            db.execute(
+                update(User)
+                .where(col(User.username) == user.username)
+                .values(disabled=user.disabled_in_db)
+            )
+            db.commit()
+
+    @precondition(lambda self: self.model.users)
+    @rule(data=st.data())
+    def disable_in_cognito(self, data: st.DataObject) -> None:
+        """An administrator disables the user in Cognito (AdminDisableUser)."""
+        user = data.draw(
+            st.sampled_from(sorted(self.model.users.values(), key=lambda u: u.username))
+        )
+        self.service.admin.admin_disable_user(
+            UserPoolId=self.service.pool.user_pool_id, Username=user.username
+        )
+        user.disabled_in_cognito = True
+        for session in self.model.sessions_of(user.username):
+            if session.state == VALID:
+                session.state = INDETERMINATE
+
+    # ---- invariants -----------------------------------------------------------------------------
+
+    @invariant()
+    def database_holds_the_model_users(self) -> None:
+        with Session(self.service.engine) as db:
+            rows = db.exec(select(User).where(User.username.startswith(self.prefix))).all()
+        in_database = {row.username: row.disabled for row in rows}
+        in_model = {user.username: user.disabled_in_db for user in self.model.users.values()}
+        assert in_database == in_model, f"users table {in_database} != model {in_model}"
+
+
+@pytest.fixture(scope="module")
+def lifecycle_service() -> ServiceUnderTest:
+    return service_under_test("contract-lifecycle")
+
+
+def run_lifecycle(
+    service: ServiceUnderTest, *, only_rules: frozenset[str] | None = None, **overrides: Any
+) -> None:
+    """Runs the machine with the active hypothesis profile (``overrides`` adjust it).
+
+    ``only_rules`` keeps just those rules (the others are shadowed by non-rules in a subclass):
+    the tests of the tests use it to aim the search at the routes a mutation touches.
+    """
+    shadowed: dict[str, Any] = {}
+    if only_rules is not None:
+        shadowed = {name: None for name in RULE_NAMES if name not in only_rules}
+    with TestClient(service.app) as client:
+        machine = type(
+            "UserLifecycleOnService",
+            (UserLifecycle,),
+            {"service": service, "client": client, **shadowed},
+        )
+        run_state_machine_as_test(machine, settings=settings(stateful_step_count=30, **overrides))
+
+
+# The rules (not the initialize step or invariants): hypothesis marks them with this attribute.
+RULE_NAMES = frozenset(
+    name
+    for name, value in vars(UserLifecycle).items()
+    if hasattr(value, "hypothesis_stateful_rule")
+)
+
+
+def test_the_user_lifecycle_matches_the_model(lifecycle_service: ServiceUnderTest) -> None:
+    run_lifecycle(lifecycle_service)
