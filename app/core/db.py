@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
@@ -38,5 +38,32 @@ def _use_sqlite_write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Any fixed 64-bit number: the key of the PostgreSQL advisory lock taken around schema creation.
+SCHEMA_LOCK_KEY = 0x636F676E69746F  # "cognito"
+
+
 def create_db_and_tables(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Create the missing tables, safely when several workers start at once.
+
+    `create_all` checks which tables exist, then creates the others: two processes doing that
+    together both see none, and the slower one fails ("table user already exists", or on
+    PostgreSQL a duplicate `pg_type` row). So the check and the creation run in one transaction
+    that holds a database-wide lock: the other workers wait for it, then find the tables made.
+    PostgreSQL: a transaction-level advisory lock (released at commit; DDL is transactional).
+    SQLite: `BEGIN IMMEDIATE`, which takes the file's write lock at once (others wait, up to the
+    connection's busy timeout). Other databases: plain `create_all`.
+    """
+    with engine.connect() as connection:
+        dialect = engine.dialect.name
+        if dialect == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        elif dialect == "sqlite":
+            _begin_immediate(connection)
+        SQLModel.metadata.create_all(connection)
+        connection.commit()
+
+
+def _begin_immediate(connection: Connection) -> None:
+    # pysqlite opens transactions lazily (before DML only), so the explicit BEGIN is the one
+    # that counts; SQLAlchemy's commit() then ends it.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

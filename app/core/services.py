@@ -14,6 +14,7 @@ from app.core.config import Settings, get_settings
 from app.core.db import create_db_and_tables, make_engine
 from app.core.revocation import RevocationChecker
 from app.core.tokens import TokenVerifier
+from app.core.user_reader import UserReader
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Services:
     cognito: CognitoClient
     verifier: TokenVerifier
     revocation: RevocationChecker
+    users: UserReader
 
     @property
     def local_database(self) -> bool:
@@ -32,17 +34,20 @@ class Services:
     @classmethod
     def build(cls, settings: Settings) -> "Services":
         cognito = CognitoClient.from_settings(settings)
+        engine = make_engine(settings)
         return cls(
             settings=settings,
-            engine=make_engine(settings),
+            engine=engine,
             cognito=cognito,
             verifier=TokenVerifier.from_settings(settings),
             revocation=RevocationChecker(
                 cognito, clock_skew_seconds=settings.REVOCATION_CLOCK_SKEW_SECONDS
             ),
+            users=UserReader(engine),
         )
 
     def close(self) -> None:
+        self.users.close()
         self.verifier.close()
         self.cognito.close()
         self.engine.dispose()

@@ -132,10 +132,12 @@ class TokenVerifier:
         if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
             raise InvalidTokenError("Malformed token")
         try:
-            header = jwt.get_unverified_header(token)
-            unverified = jwt.decode(token, options={"verify_signature": False})
+            # Header and claims in one parse; only the signature check below reads it again.
+            parsed = jwt.decode_complete(token, options={"verify_signature": False})
         except (jwt.PyJWTError, ValueError) as error:
             raise InvalidTokenError("Malformed token") from error
+        header: dict[str, Any] = parsed["header"]
+        unverified: dict[str, Any] = parsed["payload"]
         if header.get("alg") != ALGORITHM:
             raise InvalidTokenError("Unsupported token algorithm")
         kid = header.get("kid")

@@ -1,6 +1,7 @@
 """Authorization by Cognito group and by OAuth scope: the admin routes, and the dependencies."""
 
 from typing import Annotated
+from unittest import mock
 
 import pytest
 from fastapi import Depends
@@ -8,7 +9,7 @@ from fastapi.testclient import TestClient
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 from service_harness import Flows, ServiceUser, bearer
 
-from app.api.deps import Authenticated, require_groups, require_scopes
+from app.api.deps import Authenticated, CurrentAuth, CurrentUser, require_groups, require_scopes
 from app.core.config import Settings
 from app.main import create_app
 
@@ -127,3 +128,30 @@ def test_require_groups_admits_members_of_any_listed_group(
             client.get("/reports", headers=bearer(outsider.tokens["access_token"])).status_code
             == 403
         )
+
+
+def test_a_route_using_several_auth_dependencies_authenticates_once(
+    settings: Settings, flows: Flows
+) -> None:
+    app = create_app(settings)
+
+    @app.get("/mine")
+    async def read_mine(
+        user: CurrentUser,
+        auth: CurrentAuth,
+        scoped: Annotated[Authenticated, Depends(require_scopes("aws.cognito.signin.user.admin"))],
+    ) -> dict[str, str]:
+        return {"user": user.sub, "auth": auth.user.sub, "scoped": scoped.user.sub}
+
+    user = flows.registered_user("alice")
+    with TestClient(app) as client:
+        client.get("/mine", headers=user.bearer)  # the token's claims are cached from here on
+        reader = app.state.services.get().users
+        with mock.patch.object(reader, "read", wraps=reader.read) as read:
+            response = client.get("/mine", headers=user.bearer)
+
+    assert (response.status_code, response.json()) == (
+        200,
+        {"user": user.sub, "auth": user.sub, "scoped": user.sub},
+    )
+    assert read.call_count == 1

@@ -6,7 +6,7 @@ import pytest
 from service_harness import PASSWORD, Flows, bearer
 from sqlmodel import Session
 
-from app.models import User
+from app.models import User, UserPublic
 
 # ---- sign-up ---------------------------------------------------------------------------------
 
@@ -246,6 +246,20 @@ def test_me_returns_the_public_profile_without_secrets(flows: Flows) -> None:
         False,
     )
     assert not {"password", "hashed_password", "tokens_valid_after"} & body.keys()
+
+
+def test_me_answers_exactly_what_the_user_public_model_gives(flows: Flows) -> None:
+    user = flows.registered_user("alice")
+    engine = flows.client.app.state.services.get().engine
+
+    response = flows.client.get("/users/me", headers=user.bearer)
+
+    with Session(engine) as session:
+        row = session.get(User, user.sub)
+    expected = UserPublic.model_validate(row, from_attributes=True).model_dump_json()
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.content == expected.encode()
 
 
 def test_me_without_a_token_is_401_with_a_bare_bearer_challenge(flows: Flows) -> None:
