@@ -2,25 +2,34 @@
 full-stack-fastapi-template).
 
 Cognito owns credentials: no password is ever stored here. Input constraints copy Cognito's own
-(username 1..128 of letters/marks/symbols/numbers/punctuation, password up to 256 non-space
-characters, codes 1..2048 non-space characters) so odd input is a 422 here, not a surprise there.
+(username 1..128 of letters/marks/symbols/numbers/punctuation, password up to 256 and codes
+1..2048 characters other than ASCII whitespace) so odd input is a 422 here, not a surprise there.
 """
 
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, EmailStr, StringConstraints
+from pydantic import BaseModel, StringConstraints
 from sqlalchemy import DateTime, Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from app.core.email_address import EmailAddress
 
 Username = Annotated[
     str,
     StringConstraints(min_length=1, max_length=128, pattern=r"^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$"),
 ]
-Password = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^\S+$")]
+# Cognito's `[\S]+` (passwords, codes) is a Java regex: `\s` is ASCII whitespace only. `\S` would
+# mean something else in each engine that reads this pattern: ECMA-262 (the OpenAPI schema's
+# dialect; its \s includes U+FEFF, not U+0085) and Rust's regex (pydantic's; Unicode White_Space,
+# U+0085 included, U+FEFF not). This explicit class reads the same in all three.
+NO_ASCII_WHITESPACE = r"^[^ \t\n\x0B\f\r]+$"
+Password = Annotated[
+    str, StringConstraints(min_length=1, max_length=256, pattern=NO_ASCII_WHITESPACE)
+]
 ConfirmationCode = Annotated[
-    str, StringConstraints(min_length=1, max_length=2048, pattern=r"^\S+$")
+    str, StringConstraints(min_length=1, max_length=2048, pattern=NO_ASCII_WHITESPACE)
 ]
 # Cognito refresh tokens are JWEs of a few KB; the alphabet is Cognito's TokenModelType.
 RefreshTokenValue = Annotated[
@@ -64,7 +73,7 @@ class UserCreate(UserBase):
     """Sign-up body. The password goes to Cognito only."""
 
     username: Username
-    email: EmailStr
+    email: EmailAddress
     password: Password
 
 

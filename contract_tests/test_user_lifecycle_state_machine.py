@@ -6,8 +6,9 @@ token was accepted iff the model holds it valid, and the users table holds exact
 users (with their disabled flags).
 
 What the model encodes, beyond the routes' documentation:
-- unknown users are indistinguishable from wrong passwords or codes (401 / 400 / 200 on resend
-  and forgot);
+- unknown users are indistinguishable from wrong passwords or codes (401 / 400 / 200 on resend);
+  a password reset is 202 for every username, known or not, unconfirmed or disabled, and sends a
+  code only to a confirmed, enabled user;
 - logout revokes every access and refresh token of the user, at once;
 - a user disabled in the database gets 403 on every authenticated call, login and refresh;
 - a user disabled in Cognito (AdminDisableUser) cannot log in or refresh; the access tokens they
@@ -297,13 +298,10 @@ class UserLifecycle(RuleBasedStateMachine):
         username = self.username(name)
         user = self.model_user(username)
         response = self.call("POST", "/users/password/forgot", json={"username": username})
-        if user is None:
-            self.expect(response, 202)
-        elif not user.confirmed or user.disabled_in_cognito:
-            # Unconfirmed: no verified email to send to; disabled: Cognito refuses.
-            self.expect(response, 400)
-        else:
-            self.expect(response, 202)
+        # Always 202 (no enumeration); a code is sent only to a confirmed (verified email),
+        # enabled user.
+        self.expect(response, 202)
+        if user is not None and user.confirmed and not user.disabled_in_cognito:
             user.reset_code_pending = True
 
     @rule(name=st.sampled_from(NAMES), right_code=st.booleans())

@@ -271,6 +271,15 @@ def _silence_body_logging() -> None:
 
 def _log_failure(failure: CognitoRequestFailed) -> None:
     # Operation and code only: parameters hold passwords, codes and tokens.
+    if failure.answer.answer_as_success:
+        # The client is told it worked (no enumeration); the log says why nothing happened.
+        logger.info(
+            "Cognito %s: %s, answered as success (%s)",
+            failure.operation,
+            failure.code,
+            failure.answer.detail,
+        )
+        return
     if failure.answer is MISCONFIGURED:
         level = logging.ERROR
     elif failure.answer.status >= HTTPStatus.INTERNAL_SERVER_ERROR or failure.answer.status == 429:

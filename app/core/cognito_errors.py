@@ -1,6 +1,7 @@
 """Every Cognito failure the service can meet, mapped once to the answer its client gets.
 
-Lookup order: (operation, error code) → error code → fallback by the HTTP status Cognito sent
+Lookup order: operator misconfiguration (by code and message) → (operation, error code, words of
+the message) → (operation, error code) → error code → fallback by the HTTP status Cognito sent
 (5xx: unavailable, anything else: bad gateway). Transport failures (connection refused, timeouts)
 are "unavailable". No row is a 500: nothing Cognito does is the client's fault or a crash here.
 
@@ -123,9 +124,12 @@ ANSWERS_BY_OPERATION: dict[tuple[str, str], ErrorAnswer] = {
     ("ResendConfirmationCode", "NotAuthorizedException"): ErrorAnswer(
         HTTPStatus.BAD_REQUEST, "A code cannot be sent in the account's current state"
     ),
-    ("ForgotPassword", "UserNotFoundException"): _as_success("no enumeration"),
-    ("ForgotPassword", "NotAuthorizedException"): ErrorAnswer(
-        HTTPStatus.BAD_REQUEST, "The password cannot be reset in the account's current state"
+    # No enumeration: no code sent, and the answer of an account that got one.
+    ("ForgotPassword", "UserNotFoundException"): _as_success("no code sent: no such user"),
+    # Cognito: "User is disabled." or, where only administrators may reset passwords,
+    # "Contact administrator to reset password."
+    ("ForgotPassword", "NotAuthorizedException"): _as_success(
+        "no code sent: the user is disabled, or only administrators may reset passwords"
     ),
     ("ConfirmForgotPassword", "UserNotFoundException"): INVALID_CODE,
     ("ConfirmForgotPassword", "NotAuthorizedException"): ErrorAnswer(
@@ -155,21 +159,45 @@ ANSWERS_BY_OPERATION: dict[tuple[str, str], ErrorAnswer] = {
 }
 
 
-def is_misconfiguration(code: str, message: str) -> bool:
+# Answers that depend on Cognito's message, not only on its code:
+# (operation, code, words of the message) → answer.
+ANSWERS_BY_MESSAGE: dict[tuple[str, str, str], ErrorAnswer] = {
+    # Cognito: "Cannot reset password for the user as there is no registered/verified email or
+    # phone_number" — an unconfirmed user. No enumeration: the answer of an account that got one.
+    ("ForgotPassword", "InvalidParameterException", "no registered/verified"): _as_success(
+        "no code sent: the user has no verified email or phone number (not confirmed)"
+    ),
+}
+
+# Operations whose SECRET_HASH is over a username the client sent that need not be the user
+# Cognito checks it against: a refresh token names its own user, so a refresh with another
+# username fails the hash check ("Unable to verify secret hash") — an invalid refresh request,
+# not a wrong secret. Everywhere else the service hashes the very username it sends, so a
+# mismatch does mean the secret is wrong (a wrong secret then shows at the next login).
+CLIENT_CHOSEN_HASH_USERNAME = frozenset({"RefreshTokenAuth"})
+SECRET_HASH_MISMATCH = "unable to verify secret hash"
+
+
+def is_misconfiguration(operation: str, code: str, message: str) -> bool:
     """Two operator mistakes Cognito reports with client-error codes: a wrong or missing client
-    secret (NotAuthorizedException "Unable to verify secret hash for client ...") and an auth
-    flow the app client does not allow (InvalidParameterException "... flow not enabled for
-    this client"). Neither is the client's fault."""
+    secret (NotAuthorizedException "Unable to verify secret hash for client ..." or "... is
+    configured for secret but secret was not received") and an auth flow the app client does
+    not allow (InvalidParameterException "... flow not enabled for this client"). Neither is the
+    client's fault — except a hash mismatch where the client chose the hashed username."""
     text = message.lower()
-    return (code == "NotAuthorizedException" and "secret" in text) or (
-        code == "InvalidParameterException" and "flow not enabled" in text
-    )
+    if code == "NotAuthorizedException" and "secret" in text:
+        return not (operation in CLIENT_CHOSEN_HASH_USERNAME and SECRET_HASH_MISMATCH in text)
+    return code == "InvalidParameterException" and "flow not enabled" in text
 
 
 def answer_for(operation: str, code: str, message: str = "", http_status: int = 400) -> ErrorAnswer:
     """The answer for a Cognito error response."""
-    if is_misconfiguration(code, message):
+    if is_misconfiguration(operation, code, message):
         return MISCONFIGURED
+    text = message.lower()
+    for (answered_operation, answered_code, words), by_message in ANSWERS_BY_MESSAGE.items():
+        if (answered_operation, answered_code) == (operation, code) and words in text:
+            return by_message
     answer = ANSWERS_BY_OPERATION.get((operation, code)) or ANSWERS_BY_CODE.get(code)
     if answer is not None:
         return answer

@@ -116,6 +116,68 @@ def test_operator_mistakes_are_misconfigurations_not_client_errors(code: str, me
     assert answer_for("InitiateAuth", code, message) is MISCONFIGURED
 
 
+SECRET_HASH_MISMATCH = "Unable to verify secret hash for client abc"
+
+
+def test_a_refresh_whose_username_fails_the_secret_hash_is_an_invalid_token() -> None:
+    """The refresh token names its user; the request's username is the client's input, and a
+    hash over another username is an invalid refresh request, not a wrong secret."""
+    answer = answer_for("RefreshTokenAuth", "NotAuthorizedException", SECRET_HASH_MISMATCH)
+
+    assert answer is not MISCONFIGURED
+    assert answer == answer_for("RefreshTokenAuth", "NotAuthorizedException", "Invalid token")
+    assert answer.status == HTTPStatus.UNAUTHORIZED
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        "InitiateAuth",
+        "SignUp",
+        "ConfirmSignUp",
+        "ResendConfirmationCode",
+        "ForgotPassword",
+        "ConfirmForgotPassword",
+    ],
+)
+def test_a_secret_hash_mismatch_is_a_misconfiguration_where_the_service_hashed_what_it_sent(
+    operation: str,
+) -> None:
+    """These operations send the username the hash is over: only a wrong secret can fail it."""
+    assert answer_for(operation, "NotAuthorizedException", SECRET_HASH_MISMATCH) is MISCONFIGURED
+
+
+def test_a_refresh_without_the_secret_the_client_needs_is_still_a_misconfiguration() -> None:
+    message = "Client abc is configured for secret but secret was not received"
+    assert answer_for("RefreshTokenAuth", "NotAuthorizedException", message) is MISCONFIGURED
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("UserNotFoundException", "Username/client id combination not found."),
+        ("NotAuthorizedException", "User is disabled."),
+        ("NotAuthorizedException", "Contact administrator to reset password."),
+        (
+            "InvalidParameterException",
+            "Cannot reset password for the user as there is no registered/verified email or "
+            "phone_number",
+        ),
+    ],
+)
+def test_a_password_reset_no_code_was_sent_for_answers_as_sent(code: str, message: str) -> None:
+    answer = answer_for("ForgotPassword", code, message)
+
+    assert answer.answer_as_success
+    assert answer.detail is not None and answer.detail.startswith("no code sent")
+
+
+def test_other_invalid_parameters_of_a_password_reset_stay_bad_requests() -> None:
+    answer = answer_for("ForgotPassword", "InvalidParameterException", "Invalid username")
+
+    assert (answer.status, answer.answer_as_success) == (HTTPStatus.BAD_REQUEST, False)
+
+
 # ---- over HTTP, with the emulator's fault injection --------------------------------------------
 
 

@@ -1,8 +1,10 @@
 """Every /users route and its error paths, over HTTP, against the emulator."""
 
+import logging
 import re
 
 import pytest
+from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 from service_harness import PASSWORD, Flows, bearer
 from sqlmodel import Session
 
@@ -57,6 +59,49 @@ def test_signup_with_a_password_outside_the_policy_is_a_bad_request(flows: Flows
 def test_signup_with_malformed_fields_is_unprocessable(flows: Flows, body: dict[str, str]) -> None:
     payload = {"username": "valid-name", "email": "a@example.com", "password": PASSWORD} | body
     assert flows.client.post("/users/signup", json=payload).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("email", "stored"),
+    [
+        ("ann@example.test", "ann@example.test"),
+        ("ann@Example.TEST", "ann@example.test"),
+        ("ann@mail.invalid", "ann@mail.invalid"),
+        ("ann@localhost", "ann@localhost"),
+        ("ann@printer.local", "ann@printer.local"),
+    ],
+)
+def test_signup_accepts_special_use_domains_as_cognito_does(
+    flows: Flows, email: str, stored: str
+) -> None:
+    """RFC-valid addresses at special-use domains (`example.test` is what tests use); stored
+    normalized like any address."""
+    response = flows.signup("ann", email=email)
+
+    assert response.status_code == 201, response.text
+    with Session(flows.client.app.state.services.get().engine) as session:
+        row = session.get(User, response.json()["sub"])
+    assert row is not None and row.email == stored
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Correct\u0085Horse-7",  # NEL: Unicode whitespace, but not Cognito's (Java's) \s
+        "Correct\u00a0Horse-7",  # no-break space: likewise
+        "Correct\ufeffHorse-7",  # BOM: ECMA-262's \s, not Cognito's
+    ],
+)
+def test_passwords_with_non_ascii_spaces_are_cognitos_to_judge(flows: Flows, password: str) -> None:
+    """Cognito refuses only ASCII whitespace in passwords; the schema says the same."""
+    response = flows.signup("ann", password=password)
+
+    assert response.status_code in (201, 400), response.text
+
+
+@pytest.mark.parametrize("password", ["Correct\vHorse-7", "Correct\x0cHorse-7", "Correct\tH-7"])
+def test_passwords_with_ascii_whitespace_are_unprocessable(flows: Flows, password: str) -> None:
+    assert flows.signup("ann", password=password).status_code == 422
 
 
 def test_signup_without_a_json_body_is_unprocessable(flows: Flows) -> None:
@@ -324,6 +369,26 @@ def test_refresh_with_an_unknown_token_is_401(flows: Flows, refresh_token: str) 
     assert response.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
 
 
+def test_refresh_with_another_users_username_is_an_invalid_token(
+    flows: Flows, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Cognito fails the SECRET_HASH (computed over the username sent) against the token's own
+    user: the client's mistake, answered like any invalid refresh token — not a 503, and no
+    operator alarm in the log."""
+    alice = flows.registered_user("alice")
+    flows.registered_user("bob")
+
+    response = flows.client.post(
+        "/users/token/refresh",
+        json={"username": "bob", "refresh_token": alice.tokens["refresh_token"]},
+    )
+
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
+    assert response.json() == {"detail": "Invalid or revoked refresh token"}
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
 def test_refresh_with_a_malformed_token_is_unprocessable(flows: Flows) -> None:
     response = flows.client.post(
         "/users/token/refresh", json={"username": "alice", "refresh_token": "has spaces"}
@@ -359,6 +424,36 @@ def test_forgot_for_an_unknown_user_answers_exactly_as_for_a_known_one(flows: Fl
 
     assert (unknown.status_code, unknown.json()) == (known.status_code, known.json())
     assert known.status_code == 202
+
+
+def test_forgot_for_unconfirmed_or_disabled_users_answers_as_for_any_other(
+    flows: Flows,
+    cognito_idp_client: CognitoIdentityProviderClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """No enumeration: unconfirmed (no verified email) and Cognito-disabled users get the 202 of
+    a user who got a code; no code is sent to them, and the log says why."""
+    flows.registered_user("alice")
+    flows.signup("carol")
+    flows.registered_user("dave")
+    cognito_idp_client.admin_disable_user(UserPoolId=flows.pool.user_pool_id, Username="dave")
+    caplog.set_level(logging.INFO, logger="app.core.cognito")
+
+    known = flows.client.post("/users/password/forgot", json={"username": "alice"})
+    answers = {
+        name: flows.client.post("/users/password/forgot", json={"username": name})
+        for name in ("carol", "dave", "nobody")
+    }
+
+    assert known.status_code == 202
+    for answer in answers.values():
+        assert (answer.status_code, answer.json()) == (known.status_code, known.json())
+    for name in ("carol", "dave"):
+        purposes = [m["purpose"] for m in flows.emulator.outbox(flows.pool.user_pool_id, name)]
+        assert "forgot_password" not in purposes
+    reasons = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert any("InvalidParameterException" in r and "not confirmed" in r for r in reasons)
+    assert any("NotAuthorizedException" in r and "disabled" in r for r in reasons)
 
 
 def test_confirm_with_a_wrong_code_is_a_bad_request(flows: Flows) -> None:

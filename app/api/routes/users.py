@@ -9,8 +9,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from app import crud
+from app.api import links
 from app.api.deps import CognitoDep, CurrentAuth, CurrentUser, ServicesDep, SessionDep
 from app.api.errors import invalid_token, user_disabled
+from app.api.links import success_with_links
 from app.api.responses import AUTHENTICATED, IDENTITY_PROVIDER, error_responses
 from app.core.cognito import AuthTokens, CognitoProfile
 from app.core.revocation import TokenRevokedError, session_started_at
@@ -48,7 +50,12 @@ _PUBLIC_FIELDS = tuple(UserPublic.model_fields)
 
 # The hot route is declared first: FastAPI tries routes in order, and every route tried before
 # the matching one costs each request a few microseconds.
-@router.get("/me", response_model=UserPublic, responses=error_responses(AUTHENTICATED))
+@router.get(
+    "/me",
+    operation_id=links.READ_ME,
+    response_model=UserPublic,
+    responses=error_responses(AUTHENTICATED),
+)
 async def read_me(user: CurrentUser) -> Response:
     # Serialized here, straight from the typed row, to the bytes the UserPublic response model
     # would give (response_model still documents it): FastAPI's validate-then-serialize of the
@@ -59,6 +66,7 @@ async def read_me(user: CurrentUser) -> Response:
 
 @router.post(
     "/signup",
+    operation_id=links.SIGN_UP,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(
         IDENTITY_PROVIDER
@@ -67,7 +75,8 @@ async def read_me(user: CurrentUser) -> Response:
             403: "Sign-up is not allowed for this user pool",
             409: "User already exists",
         }
-    ),
+    )
+    | success_with_links(201, "User created; a confirmation code was sent", links.SIGN_UP_LINKS),
 )
 def signup(body: UserCreate, cognito: CognitoDep, session: SessionDep) -> SignupResult:
     sub = cognito.sign_up(body.username, body.password, str(body.email))
@@ -82,7 +91,9 @@ def signup(body: UserCreate, cognito: CognitoDep, session: SessionDep) -> Signup
 
 @router.post(
     "/verify",
-    responses=error_responses(IDENTITY_PROVIDER | CODE_ERRORS | {409: "User is already confirmed"}),
+    operation_id=links.VERIFY,
+    responses=error_responses(IDENTITY_PROVIDER | CODE_ERRORS | {409: "User is already confirmed"})
+    | success_with_links(200, "Account confirmed", links.VERIFY_LINKS),
 )
 def verify(body: VerifyRequest, cognito: CognitoDep) -> Message:
     cognito.confirm_sign_up(body.username, body.confirmation_code)
@@ -91,6 +102,7 @@ def verify(body: VerifyRequest, cognito: CognitoDep) -> Message:
 
 @router.post(
     "/verify/resend",
+    operation_id=links.RESEND_CODE,
     responses=error_responses(IDENTITY_PROVIDER | {400: "User is already confirmed"}),
 )
 def resend_verification_code(body: ResendRequest, cognito: CognitoDep) -> Message:
@@ -101,13 +113,15 @@ def resend_verification_code(body: ResendRequest, cognito: CognitoDep) -> Messag
 
 @router.post(
     "/login",
+    operation_id=links.LOG_IN,
     responses=error_responses(
         IDENTITY_PROVIDER
         | {
             401: "Incorrect username or password (unknown users get the same answer)",
             403: "User not confirmed, disabled, or needs an unsupported sign-in step",
         }
-    ),
+    )
+    | success_with_links(200, "Bearer tokens of the user", links.LOG_IN_LINKS),
 )
 def login(form: Annotated[LoginForm, Form()], services: ServicesDep, session: SessionDep) -> Token:
     """OAuth2 password grant (form fields `username`, `password`): Swagger UI's Authorize."""
@@ -127,13 +141,15 @@ def login(form: Annotated[LoginForm, Form()], services: ServicesDep, session: Se
 
 @router.post(
     "/token/refresh",
+    operation_id=links.REFRESH_TOKEN,
     responses=error_responses(
         IDENTITY_PROVIDER
         | {
-            401: "Invalid, expired or revoked refresh token",
+            401: "Invalid, expired or revoked refresh token, or another user's",
             403: "User is disabled",
         }
-    ),
+    )
+    | success_with_links(200, "New access and ID tokens", links.REFRESH_TOKEN_LINKS),
 )
 def refresh_token(
     body: RefreshRequest, services: ServicesDep, session: SessionDep
@@ -151,6 +167,7 @@ def refresh_token(
 
 @router.post(
     "/logout",
+    operation_id=links.LOG_OUT,
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(AUTHENTICATED),
 )
@@ -163,17 +180,25 @@ def logout(auth: CurrentAuth, cognito: CognitoDep, session: SessionDep) -> None:
 
 @router.post(
     "/password/forgot",
+    operation_id=links.FORGOT_PASSWORD,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=error_responses(IDENTITY_PROVIDER),
+    responses=error_responses(IDENTITY_PROVIDER)
+    | success_with_links(
+        202,
+        "Accepted; a code was sent if the account exists and can reset its password",
+        links.FORGOT_PASSWORD_LINKS,
+    ),
 )
 def forgot_password(body: ForgotPasswordRequest, cognito: CognitoDep) -> Message:
     cognito.forgot_password(body.username)
-    # The same answer whether or not the user exists (no enumeration).
+    # The same answer whether the user is unknown, unconfirmed, disabled or got a code (no
+    # enumeration; the log says why no code was sent, see app/core/cognito_errors.py).
     return Message(message="If the account exists, a code to reset the password has been sent")
 
 
 @router.post(
     "/password/confirm",
+    operation_id=links.CONFIRM_FORGOT_PASSWORD,
     responses=error_responses(IDENTITY_PROVIDER | CODE_ERRORS),
 )
 def confirm_forgot_password(body: ConfirmForgotPasswordRequest, cognito: CognitoDep) -> Message:
@@ -183,6 +208,7 @@ def confirm_forgot_password(body: ConfirmForgotPasswordRequest, cognito: Cognito
 
 @router.post(
     "/password/change",
+    operation_id=links.CHANGE_PASSWORD,
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(
         AUTHENTICATED | {400: "Incorrect previous password, or password policy"}
