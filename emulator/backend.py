@@ -19,6 +19,7 @@ import functools
 import hashlib
 import inspect
 import json
+import secrets
 import string
 import types
 import uuid
@@ -858,14 +859,17 @@ class EmulatorBackend:
         return Principal(sub=user.id, username=user.username, groups=groups, attributes=attributes)
 
     def new_pool_id(self, region: str, name: str, random_id: str) -> str:
-        """With keys_dir, pool ids derive from the pool's name and creation order, so a restarted
-        emulator that re-creates its pools gets the same ids and finds their keys (and so the
-        tokens issued before the restart still verify). Otherwise moto's random id is kept."""
-        if not self._stable_pool_ids:
-            return random_id
+        """Pool ids shaped like Cognito's (`{region}_` + 9 alphanumerics; moto's are 32 hex
+        digits), so code that parses or validates them behaves as against AWS. With keys_dir,
+        they derive from the pool's name and creation order, so a restarted emulator that
+        re-creates its pools gets the same ids and finds their keys (and so the tokens issued
+        before the restart still verify); otherwise they are random."""
         for sequence in range(len(self._moto.user_pools) + 1):
-            digest = hashlib.sha256(f"{region}\0{name}\0{sequence}".encode()).digest()
-            number = int.from_bytes(digest[:8], "big")
+            if self._stable_pool_ids:
+                seed = hashlib.sha256(f"{region}\0{name}\0{sequence}".encode()).digest()
+            else:
+                seed = secrets.token_bytes(8)
+            number = int.from_bytes(seed[:8], "big")
             suffix = ""
             for _ in range(9):
                 number, index = divmod(number, 62)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from typing import Any
@@ -31,6 +32,18 @@ def test_a_users_own_moto_mock_neither_sees_nor_resets_the_emulator(
 
     pools = cognito_idp_client.list_user_pools(MaxResults=60)["UserPools"]
     assert [pool["Id"] for pool in pools] == [cognito_pool.user_pool_id]
+
+
+def test_pool_ids_are_shaped_like_cognitos(cognito_idp_client: Any) -> None:
+    """Plain moto's pool ids end in 32 hex digits; Cognito's in 9 letters and digits."""
+    ids = [
+        cognito_idp_client.create_user_pool(PoolName=f"shape-{n}")["UserPool"]["Id"]
+        for n in range(20)
+    ]
+
+    assert len(set(ids)) == len(ids)
+    for pool_id in ids:
+        assert re.fullmatch(r"us-east-1_[0-9A-Za-z]{9}", pool_id), pool_id
 
 
 def test_reset_wipes_pools_users_tokens_outbox_and_clock(
