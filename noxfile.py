@@ -1,4 +1,8 @@
-"""Every way to run the kit: `nox -l` lists the sessions; `nox` runs the default checks."""
+"""Every way to run the kit: `nox -l` lists the sessions; `nox` runs the default checks.
+
+Sessions run on the interpreter nox itself runs on (Python 3.11 or newer), so `pip install nox`
+with any such Python is the only prerequisite.
+"""
 
 from __future__ import annotations
 
@@ -11,36 +15,33 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["lint", "typecheck", "tests", "contract"]
 nox.options.reuse_venv = "yes"
 
-PYTHON = "3.11"
-SOURCES = ["app", "emulator", "devstack", "contract_tests", "load_tests", "benchmarks", "tests"]
-
 
 def install(session: nox.Session) -> None:
     session.install("-e", ".[dev]")
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def dev(session: nox.Session) -> None:
     """The service on the emulator with SQLite; prints the Swagger UI and emulator URLs."""
     install(session)
     session.run("python", "-m", "devstack", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def emulator(session: nox.Session) -> None:
     """The Cognito emulator alone (`-- --help` for its options)."""
     install(session)
     session.run("python", "-m", "emulator", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def tests(session: nox.Session) -> None:
     """Unit and integration tests (PostgreSQL too when DATABASE_URL points at it)."""
     install(session)
     session.run("python", "-m", "pytest", "tests", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def contract(session: nox.Session) -> None:
     """Schema-driven, property-based and Cognito behaviour contract tests (offline by default)."""
     install(session)
@@ -51,21 +52,21 @@ def contract(session: nox.Session) -> None:
     )  # fmt: skip
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def load(session: nox.Session) -> None:
     """Locust against emulator + service, headless and bounded (`-- --web` for the web UI)."""
     install(session)
     session.run("python", "-m", "load_tests", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def bench(session: nox.Session) -> None:
     """Emulator vs moto_server, service /users/me vs /healthz, verifier cost, memory."""
     install(session)
     session.run("python", "-m", "benchmarks", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check."""
     session.install("ruff>=0.8,<1")
@@ -73,14 +74,14 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy over the packages."""
     install(session)
     session.run("mypy")
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def browser(session: nox.Session) -> None:
     """Headless Chromium checks of Swagger UI (Authorize, /users/me) and the Locust web UI."""
     install(session)
