@@ -14,11 +14,8 @@ from app.api.errors import insufficient_scope, invalid_token, not_authenticated,
 from app.core.cognito import CognitoClient, CognitoProfile
 from app.core.revocation import TokenRevokedError, session_started_at
 from app.core.services import Services, ServicesProvider
-from app.core.tokens import InvalidTokenError, TokenVerifier
+from app.core.tokens import InvalidTokenError
 from app.models import User
-
-# Swagger UI's "Authorize" posts the login form here and sends the access token as Bearer.
-oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/users/login", auto_error=False)
 
 
 async def get_services(request: Request) -> Services:
@@ -42,14 +39,6 @@ async def get_cognito(services: ServicesDep) -> CognitoClient:
 
 
 CognitoDep = Annotated[CognitoClient, Depends(get_cognito)]
-
-
-async def get_verifier(services: ServicesDep) -> TokenVerifier:
-    return services.verifier
-
-
-VerifierDep = Annotated[TokenVerifier, Depends(get_verifier)]
-TokenDep = Annotated[str | None, Depends(oauth2_scheme)]
 
 
 @dataclass(frozen=True)
@@ -160,7 +149,8 @@ class BearerUser(OAuth2PasswordBearer):
         return (await authenticate_request(request)).user
 
 
-# One security scheme in the OpenAPI document, whichever of the two a route uses.
+# One security scheme in the OpenAPI document, whichever of the two a route uses: Swagger UI's
+# "Authorize" posts the login form to tokenUrl and sends the access token as Bearer.
 _SCHEME_NAME = "OAuth2PasswordBearer"
 get_authenticated = BearerAuthentication(tokenUrl="/users/login", scheme_name=_SCHEME_NAME)
 get_current_user = BearerUser(tokenUrl="/users/login", scheme_name=_SCHEME_NAME)
