@@ -1,5 +1,7 @@
 """Database engine and schema creation (SQLite by default, PostgreSQL via DATABASE_URL)."""
 
+import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, text
@@ -10,13 +12,16 @@ from sqlmodel import SQLModel, create_engine
 from app import models  # noqa: F401  (registers the tables in SQLModel.metadata)
 from app.core.config import Settings
 
+# How long a SQLite connection waits for another's lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
 
 def make_engine(settings: Settings) -> Engine:
     """An engine fit for a threaded server: SQLite connections shared across threads and waiting
     on locks instead of failing, PostgreSQL connections checked before use."""
     url = make_url(settings.DATABASE_URL)
     if url.get_backend_name() == "sqlite":
-        connect_args = {"check_same_thread": False, "timeout": 30}
+        connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
         if url.database in (None, "", ":memory:"):
             # One in-memory database shared by all threads (each connection would have its own).
             return create_engine(url, connect_args=connect_args, poolclass=StaticPool)
@@ -32,10 +37,21 @@ def make_engine(settings: Settings) -> Engine:
 
 
 def _use_sqlite_write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers (every authenticated request) proceed while a login or logout writes.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()
+    """WAL lets readers (every authenticated request) proceed while a login or logout writes.
+
+    Switching a fresh file to WAL needs its exclusive lock, and SQLite answers "database is
+    locked" at once, without waiting out the busy timeout, when that would deadlock with another
+    connection's transaction, as when several workers start together. So the switch is retried
+    for as long as the busy timeout; once the file is in WAL mode the pragma takes no lock."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 # Any fixed 64-bit number: the key of the PostgreSQL advisory lock taken around schema creation.

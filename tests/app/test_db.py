@@ -16,7 +16,7 @@ from app.core.config import Settings
 from app.core.db import create_db_and_tables, make_engine
 
 WORKERS = 4
-ROUNDS = 5
+ROUNDS = 20
 
 
 def settings_for(database_url: str) -> Settings:
