@@ -291,15 +291,24 @@ class EmulatorBackend:
             user.update_attributes([{"Name": f"{channel[2]}_verified", "Value": "true"}])
         return {}
 
-    def _resend_confirmation_code(self, body: dict[str, Any]) -> dict[str, Any]:
+    def _user_asking_for_a_code(
+        self, body: dict[str, Any]
+    ) -> tuple[CognitoIdpUserPool, CognitoIdpUser | None, dict[str, Any]]:
+        """The pool and user of a ResendConfirmationCode or ForgotPassword request, with the
+        answer an unknown user gets: a plausible delivery when the client hides which users
+        exist (the user is then None), else UserNotFoundException."""
         pool, client = self._client(_required(body, "ClientId"))
         username = _required(body, "Username")
         require_secret_hash(client.id, _secret(client), body.get("SecretHash"), username)
         user = self._find_user(pool, username)
-        if user is None:
-            if _prevents_user_existence_errors(client):
-                return {"CodeDeliveryDetails": _plausible_delivery(username)}
+        if user is None and not _prevents_user_existence_errors(client):
             raise UserNotFoundException(USER_CLIENT_NOT_FOUND)
+        return pool, user, {"CodeDeliveryDetails": _plausible_delivery(username)}
+
+    def _resend_confirmation_code(self, body: dict[str, Any]) -> dict[str, Any]:
+        pool, user, unknown_user_answer = self._user_asking_for_a_code(body)
+        if user is None:
+            return unknown_user_answer
         if user.status == UserStatus.CONFIRMED:
             raise InvalidParameterException("User is already confirmed.")
         delivery = self._send_verification_code(pool, user, "resend")
@@ -308,14 +317,9 @@ class EmulatorBackend:
         return {"CodeDeliveryDetails": delivery}
 
     def _forgot_password(self, body: dict[str, Any]) -> dict[str, Any]:
-        pool, client = self._client(_required(body, "ClientId"))
-        username = _required(body, "Username")
-        require_secret_hash(client.id, _secret(client), body.get("SecretHash"), username)
-        user = self._find_user(pool, username)
+        pool, user, unknown_user_answer = self._user_asking_for_a_code(body)
         if user is None:
-            if _prevents_user_existence_errors(client):
-                return {"CodeDeliveryDetails": _plausible_delivery(username)}
-            raise UserNotFoundException(USER_CLIENT_NOT_FOUND)
+            return unknown_user_answer
         mechanisms = _recovery_mechanisms(pool)
         if mechanisms[:1] == ["admin_only"]:
             raise NotAuthorizedException("Contact administrator to reset password.")
