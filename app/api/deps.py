@@ -66,6 +66,9 @@ def bearer_token(request: Request) -> str:
 # group/scope guards on one route share one authentication.
 _AUTHENTICATED_KEY = "cognito_kit.authenticated"
 
+# The 401 detail for a token issued before its user's last logout.
+REVOKED = "Token has been revoked"
+
 
 async def authenticate_request(request: Request) -> Authenticated:
     """The caller of this request: token → verified claims → user row → logout mark and
@@ -100,7 +103,9 @@ def authenticate_without_io(services: Services, token: str) -> Authenticated | N
     )
     if verdict is None:
         return None
-    return _admitted(user, claims, token, revoked=not verdict)
+    if not verdict:
+        raise invalid_token(REVOKED)
+    return _admitted(user, claims, token)
 
 
 def authenticate(services: Services, token: str) -> Authenticated:
@@ -120,14 +125,13 @@ def authenticate(services: Services, token: str) -> Authenticated:
             user = crud.ensure_user(session, profile)
     try:
         services.revocation.check(token, session_started_at(claims), user.tokens_valid_after)
-    except TokenRevokedError:
-        return _admitted(user, claims, token, revoked=True)
-    return _admitted(user, claims, token, revoked=False)
+    except TokenRevokedError as error:
+        raise invalid_token(REVOKED) from error
+    return _admitted(user, claims, token)
 
 
-def _admitted(user: User, claims: dict[str, Any], token: str, *, revoked: bool) -> Authenticated:
-    if revoked:
-        raise invalid_token("Token has been revoked")
+def _admitted(user: User, claims: dict[str, Any], token: str) -> Authenticated:
+    """The caller of a token that is still valid, unless their account is disabled."""
     if user.disabled:
         raise user_disabled()
     return Authenticated(user=user, claims=claims, token=token)
