@@ -1,0 +1,77 @@
+"""Administrators' operations on users and pools, and every other request moto answers.
+
+AdminDeleteUser and AdminDisableUser also end the user's sign-ins and forget their codes, and
+DeleteUserPool forgets the pool's keys and sign-ins: plain moto does neither. Any other request
+goes to moto as it is, except that a Username names the user as stored (in a case-insensitive
+pool, any capitalization names the same user).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.codes import CodeBook
+from emulator.keys import KeyStore
+from emulator.moto_adapter import MotoAdapter, Pool, User
+from emulator.tokens import TokenIssuer
+from emulator.usernames import UserDirectory
+from emulator.validation import required
+
+
+class AdministrationFlows:
+    def __init__(
+        self,
+        moto: MotoAdapter,
+        users: UserDirectory,
+        tokens: TokenIssuer,
+        codes: CodeBook,
+        keys: KeyStore,
+    ) -> None:
+        self._moto = moto
+        self._users = users
+        self._tokens = tokens
+        self._codes = codes
+        self._keys = keys
+
+    def admin_delete_user(self, body: dict[str, Any]) -> dict[str, Any]:
+        pool = self._moto.pool(required(body, "UserPoolId"))
+        user = self._users.existing(pool, required(body, "Username"))
+        remove_user(self._moto, self._tokens, self._codes, pool, user)
+        return {}
+
+    def admin_disable_user(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Cognito's AdminDisableUser also revokes the user's tokens; moto's does not."""
+        pool = self._moto.pool(required(body, "UserPoolId"))
+        user = self._users.existing(pool, required(body, "Username"))
+        user.enabled = False
+        self._tokens.revoke_user(pool.id, user.username)
+        return {}
+
+    def delete_user_pool(self, body: dict[str, Any]) -> dict[str, Any]:
+        pool_id = required(body, "UserPoolId")
+        self._moto.pool(pool_id)
+        response = self._moto.call("DeleteUserPool", body)
+        self._keys.forget(pool_id, delete_file=True)
+        self._tokens.ledger.forget_pool(pool_id)
+        return response
+
+    def pass_to_moto(self, operation: str, body: dict[str, Any]) -> dict[str, Any]:
+        """moto's answer, with the request's Username naming the user as stored."""
+        username = body.get("Username")
+        pool_id = body.get("UserPoolId")
+        if isinstance(username, str) and isinstance(pool_id, str):
+            pool = self._moto.find_pool(pool_id)
+            if pool is not None and not pool.case_sensitive:
+                user = self._users.find(pool, username)
+                stored = self._users.stored_username(pool, username)
+                body = {**body, "Username": user.username if user is not None else stored}
+        return self._moto.call(operation, body)
+
+
+def remove_user(
+    moto: MotoAdapter, tokens: TokenIssuer, codes: CodeBook, pool: Pool, user: User
+) -> None:
+    """Delete a user with everything the emulator keeps for them: sign-ins and codes."""
+    moto.delete_user(pool, user)
+    tokens.revoke_user(pool.id, user.username)
+    codes.forget_user(pool.id, user.username)
