@@ -13,6 +13,7 @@ from typing import NamedTuple
 from emulator.codes import Medium
 from emulator.exceptions import InvalidParameterException, InvalidPasswordException
 from emulator.moto_adapter import AppClient, Pool, User
+from emulator.srp import DEFAULT_AUTH_SESSION_MINUTES
 
 USER_AUTH_FLOWS = frozenset(
     {"USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "USER_PASSWORD_AUTH"}
@@ -150,9 +151,19 @@ def readable_attributes(client: AppClient, attributes: Mapping[str, str]) -> dic
     return {name: value for name, value in attributes.items() if not name.startswith("dev:")}
 
 
+def auth_session_minutes(client: AppClient) -> float:
+    """How long a challenge may wait for its answer (AuthSessionValidity, default 3 minutes)."""
+    return float(client.settings.get("AuthSessionValidity") or DEFAULT_AUTH_SESSION_MINUTES)
+
+
+def auto_verified_attributes(pool: Pool) -> list[str]:
+    """The attributes (email, phone_number) the pool sends a code to verify."""
+    return list(pool.settings.get("AutoVerifiedAttributes") or [])
+
+
 def verification_channel(pool: Pool, user: User) -> Channel | None:
     """Where a sign-up code goes: an auto-verified attribute the user has (email first)."""
-    auto_verified = pool.settings.get("AutoVerifiedAttributes") or []
+    auto_verified = auto_verified_attributes(pool)
     email = user.attribute("email")
     if "email" in auto_verified and email:
         return Channel(email, "EMAIL", "email")

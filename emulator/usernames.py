@@ -2,10 +2,9 @@
 
 A username names the user stored under it, or, in a pool with UsernameAttributes, the user whose
 email or phone number it is. In a pool created with UsernameConfiguration CaseSensitive=False,
-any capitalization names the same user, and the username is stored (and so answered, and put in
-tokens) in lower case: Cognito "flattens to lowercase" the username, email and preferred_username
-of such pools in what it answers. Every flow, and every request passed on to moto, finds users
-through here.
+any capitalization names the same user (an email alias too), and usernames are stored, so
+answered and put in tokens, in lower case, as Cognito answers them for such pools. Every flow
+finds users through here, and so do requests naming a user of such a pool that go on to moto.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ is verified.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from emulator import policy
@@ -34,18 +35,12 @@ _VERIFIABLE_ATTRIBUTES: tuple[tuple[str, Medium], ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
 class AccessTokenFlows:
-    def __init__(
-        self,
-        moto: MotoAdapter,
-        users: UserDirectory,
-        tokens: TokenIssuer,
-        codes: CodeBook,
-    ) -> None:
-        self._moto = moto
-        self._users = users
-        self._tokens = tokens
-        self._codes = codes
+    moto: MotoAdapter
+    users: UserDirectory
+    tokens: TokenIssuer
+    codes: CodeBook
 
     def get_user(self, body: dict[str, Any]) -> dict[str, Any]:
         _, _, user = self._authenticated(body)
@@ -72,9 +67,9 @@ class AccessTokenFlows:
         sends a code to the new address."""
         _, pool, user = self._authenticated(body)
         attributes = list(body.get("UserAttributes") or [])
-        self._moto.update_attributes(pool, user, attributes)
+        self.moto.update_attributes(pool, user, attributes)
         names = {attribute.get("Name") for attribute in attributes}
-        auto_verified = pool.settings.get("AutoVerifiedAttributes") or []
+        auto_verified = policy.auto_verified_attributes(pool)
         deliveries = []
         for attribute, medium in _VERIFIABLE_ATTRIBUTES:
             if attribute not in names or f"{attribute}_verified" in names:
@@ -83,7 +78,7 @@ class AccessTokenFlows:
             value = user.attribute(attribute)
             if attribute in auto_verified and value:
                 deliveries.append(
-                    self._codes.issue(
+                    self.codes.issue(
                         pool.id, user.username, "verify_attribute", value, medium, attribute
                     )
                 )
@@ -91,7 +86,7 @@ class AccessTokenFlows:
 
     def delete_user_attributes(self, body: dict[str, Any]) -> dict[str, Any]:
         _, pool, user = self._authenticated(body)
-        self._moto.delete_attributes(pool, user, list(body.get("UserAttributeNames") or []))
+        self.moto.delete_attributes(pool, user, list(body.get("UserAttributeNames") or []))
         return {}
 
     def get_user_attribute_verification_code(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -101,7 +96,7 @@ class AccessTokenFlows:
         value = user.attribute(attribute)
         if attribute not in ("email", "phone_number") or not value:
             raise InvalidParameterException(f"Invalid attribute name {attribute} for verification.")
-        details = self._codes.issue(
+        details = self.codes.issue(
             pool.id, user.username, "verify_attribute", value, medium, attribute
         )
         return {"CodeDeliveryDetails": details}
@@ -110,31 +105,31 @@ class AccessTokenFlows:
         _, pool, user = self._authenticated(body)
         attribute = required(body, "AttributeName")
         code = required(body, "Code")
-        self._codes.redeem(pool.id, user.username, "verify_attribute", code, attribute)
+        self.codes.redeem(pool.id, user.username, "verify_attribute", code, attribute)
         user.set_attributes([{"Name": f"{attribute}_verified", "Value": "true"}])
         return {}
 
     def delete_user(self, body: dict[str, Any]) -> dict[str, Any]:
         _, pool, user = self._authenticated(body)
-        remove_user(self._moto, self._tokens, self._codes, pool, user)
+        remove_user(self.moto, self.tokens, self.codes, pool, user)
         return {}
 
     def global_sign_out(self, body: dict[str, Any]) -> dict[str, Any]:
         _, pool, user = self._authenticated(body)
-        self._tokens.revoke_user(pool.id, user.username)
+        self.tokens.revoke_user(pool.id, user.username)
         return {}
 
     def admin_user_global_sign_out(self, body: dict[str, Any]) -> dict[str, Any]:
-        pool = self._moto.pool(required(body, "UserPoolId"))
-        user = self._users.existing(pool, required(body, "Username"))
-        self._tokens.revoke_user(pool.id, user.username)
+        pool = self.moto.pool(required(body, "UserPoolId"))
+        user = self.users.existing(pool, required(body, "Username"))
+        self.tokens.revoke_user(pool.id, user.username)
         return {}
 
     def revoke_token(self, body: dict[str, Any]) -> dict[str, Any]:
         """RevokeToken ends the sign-in a refresh token belongs to (RFC 7009 semantics)."""
         token = required(body, "Token")
         client_id = required(body, "ClientId")
-        _, client = self._moto.pool_of_client(client_id)
+        _, client = self.moto.pool_of_client(client_id)
         if client.secret is not None and body.get("ClientSecret") != client.secret:
             raise UnauthorizedException(
                 f"Client {client_id} is configured for secret but secret was not received"
@@ -143,7 +138,7 @@ class AccessTokenFlows:
             )
         if not policy.token_revocation_enabled(client):
             raise UnsupportedOperationException("Token revocation is not enabled for this client.")
-        family = self._tokens.ledger.by_refresh_token(token)
+        family = self.tokens.ledger.by_refresh_token(token)
         if family is None:
             if token.count(".") == 2:
                 raise UnsupportedTokenTypeException("Only refresh tokens can be revoked.")
@@ -151,19 +146,19 @@ class AccessTokenFlows:
             return {}
         if family.client_id != client_id:
             raise UnauthorizedException("Refresh Token has different Client.")
-        self._tokens.revoke(family)
+        self.tokens.revoke(family)
         return {}
 
     def pass_to_moto(self, operation: str, body: dict[str, Any]) -> dict[str, Any]:
         """An access-token operation the emulator does not overlay (SetUserMFAPreference, ...),
         answered by moto for the token's user once the token is verified."""
         family, pool, user = self._authenticated(body)
-        return self._moto.call_with_access_token(operation, body, pool, family.client_id, user)
+        return self.moto.call_with_access_token(operation, body, pool, family.client_id, user)
 
     def _authenticated(self, body: dict[str, Any]) -> tuple[TokenFamily, Pool, User]:
         """The sign-in, pool and user of a valid access token of an enabled user."""
-        family = self._tokens.verify_access_token(required(body, "AccessToken"))
-        pool = self._moto.find_pool(family.pool_id)
+        family = self.tokens.verify_access_token(required(body, "AccessToken"))
+        pool = self.moto.find_pool(family.pool_id)
         user = pool.user(family.username) if pool is not None else None
         if pool is None or user is None:
             raise UserNotFoundException(USER_NOT_FOUND)

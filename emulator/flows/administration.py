@@ -8,6 +8,7 @@ pool, any capitalization names the same user).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from emulator.codes import CodeBook
@@ -18,41 +19,34 @@ from emulator.usernames import UserDirectory
 from emulator.validation import required
 
 
+@dataclass(frozen=True, slots=True)
 class AdministrationFlows:
-    def __init__(
-        self,
-        moto: MotoAdapter,
-        users: UserDirectory,
-        tokens: TokenIssuer,
-        codes: CodeBook,
-        keys: KeyStore,
-    ) -> None:
-        self._moto = moto
-        self._users = users
-        self._tokens = tokens
-        self._codes = codes
-        self._keys = keys
+    moto: MotoAdapter
+    users: UserDirectory
+    tokens: TokenIssuer
+    codes: CodeBook
+    keys: KeyStore
 
     def admin_delete_user(self, body: dict[str, Any]) -> dict[str, Any]:
-        pool = self._moto.pool(required(body, "UserPoolId"))
-        user = self._users.existing(pool, required(body, "Username"))
-        remove_user(self._moto, self._tokens, self._codes, pool, user)
+        pool = self.moto.pool(required(body, "UserPoolId"))
+        user = self.users.existing(pool, required(body, "Username"))
+        remove_user(self.moto, self.tokens, self.codes, pool, user)
         return {}
 
     def admin_disable_user(self, body: dict[str, Any]) -> dict[str, Any]:
         """Cognito's AdminDisableUser also revokes the user's tokens; moto's does not."""
-        pool = self._moto.pool(required(body, "UserPoolId"))
-        user = self._users.existing(pool, required(body, "Username"))
+        pool = self.moto.pool(required(body, "UserPoolId"))
+        user = self.users.existing(pool, required(body, "Username"))
         user.enabled = False
-        self._tokens.revoke_user(pool.id, user.username)
+        self.tokens.revoke_user(pool.id, user.username)
         return {}
 
     def delete_user_pool(self, body: dict[str, Any]) -> dict[str, Any]:
         pool_id = required(body, "UserPoolId")
-        self._moto.pool(pool_id)
-        response = self._moto.call("DeleteUserPool", body)
-        self._keys.forget(pool_id, delete_file=True)
-        self._tokens.ledger.forget_pool(pool_id)
+        self.moto.pool(pool_id)
+        response = self.moto.call("DeleteUserPool", body)
+        self.keys.forget(pool_id, delete_file=True)
+        self.tokens.ledger.forget_pool(pool_id)
         return response
 
     def pass_to_moto(self, operation: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -60,12 +54,12 @@ class AdministrationFlows:
         username = body.get("Username")
         pool_id = body.get("UserPoolId")
         if isinstance(username, str) and isinstance(pool_id, str):
-            pool = self._moto.find_pool(pool_id)
+            pool = self.moto.find_pool(pool_id)
             if pool is not None and not pool.case_sensitive:
-                user = self._users.find(pool, username)
-                stored = self._users.stored_username(pool, username)
+                user = self.users.find(pool, username)
+                stored = self.users.stored_username(pool, username)
                 body = {**body, "Username": user.username if user is not None else stored}
-        return self._moto.call(operation, body)
+        return self.moto.call(operation, body)
 
 
 def remove_user(

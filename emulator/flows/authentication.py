@@ -8,6 +8,7 @@ after the client's SECRET_HASH and auth-flow permissions are checked. The challe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from emulator import policy
@@ -22,7 +23,7 @@ from emulator.exceptions import (
 )
 from emulator.moto_adapter import AppClient, MotoAdapter, Pool, User
 from emulator.secret_hash import compute_secret_hash, require_secret_hash, require_secret_present
-from emulator.srp import DEFAULT_AUTH_SESSION_MINUTES, SrpChallenges
+from emulator.srp import SrpChallenges
 from emulator.tokens import Principal, TokenIssuer, TokenLifetimes
 from emulator.usernames import USER_NOT_FOUND, UserDirectory
 from emulator.validation import required, required_parameter, string_map
@@ -37,17 +38,15 @@ SRP_ANSWER_PARAMETERS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
 class AuthenticationFlows:
-    def __init__(
-        self, moto: MotoAdapter, users: UserDirectory, tokens: TokenIssuer, srp: SrpChallenges
-    ) -> None:
-        self._moto = moto
-        self._users = users
-        self._tokens = tokens
-        self._srp = srp
+    moto: MotoAdapter
+    users: UserDirectory
+    tokens: TokenIssuer
+    srp: SrpChallenges
 
     def initiate_auth(self, body: dict[str, Any]) -> dict[str, Any]:
-        pool, client = self._moto.pool_of_client(required(body, "ClientId"))
+        pool, client = self.moto.pool_of_client(required(body, "ClientId"))
         flow = required(body, "AuthFlow")
         parameters = string_map(body, "AuthParameters")
         policy.check_auth_flow(client, flow, policy.USER_AUTH_FLOWS)
@@ -57,10 +56,10 @@ class AuthenticationFlows:
             return self._password_sign_in(pool, client, parameters, "InitiateAuth", body)
         if flow == "USER_SRP_AUTH":
             return self._srp_challenge(pool, client, parameters)
-        return self._moto.call("InitiateAuth", body)
+        return self.moto.call("InitiateAuth", body)
 
     def admin_initiate_auth(self, body: dict[str, Any]) -> dict[str, Any]:
-        pool = self._moto.pool(required(body, "UserPoolId"))
+        pool = self.moto.pool(required(body, "UserPoolId"))
         client_id = required(body, "ClientId")
         client = pool.client(client_id)
         if client is None:
@@ -76,14 +75,14 @@ class AuthenticationFlows:
             return self._srp_challenge(pool, client, parameters)
         username = parameters.get("USERNAME") or ""
         require_secret_hash(client.id, client.secret, parameters.get("SECRET_HASH"), username)
-        return self._moto.call("AdminInitiateAuth", body)
+        return self.moto.call("AdminInitiateAuth", body)
 
     def respond_to_auth_challenge(self, body: dict[str, Any]) -> dict[str, Any]:
         """RespondToAuthChallenge and AdminRespondToAuthChallenge (the latter names its pool)."""
         client_id = required(body, "ClientId")
-        pool, client = self._moto.pool_of_client(client_id)
+        pool, client = self.moto.pool_of_client(client_id)
         if "UserPoolId" in body and body["UserPoolId"] != pool.id:
-            self._moto.pool(body["UserPoolId"])
+            self.moto.pool(body["UserPoolId"])
             raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
         responses = string_map(body, "ChallengeResponses")
         username = responses.get("USERNAME") or ""
@@ -93,13 +92,13 @@ class AuthenticationFlows:
         operation = (
             "AdminRespondToAuthChallenge" if "UserPoolId" in body else "RespondToAuthChallenge"
         )
-        return self._moto.call(operation, self._naming_the_stored_user(pool, client, body))
+        return self.moto.call(operation, self._naming_the_stored_user(pool, client, body))
 
     def sign_in_completed_by_moto(
         self, pool: Pool, client: AppClient, username: str
     ) -> dict[str, Any]:
         """The answer to a sign-in moto completed after a challenge: the emulator's tokens."""
-        user = self._users.existing(pool, username)
+        user = self.users.existing(pool, username)
         return self._signed_in(pool, client, user)
 
     # -- password flows ---------------------------------------------------------------------------
@@ -117,7 +116,7 @@ class AuthenticationFlows:
         if password is None:
             raise InvalidParameterException("Missing required parameter PASSWORD")
         require_secret_hash(client.id, client.secret, parameters.get("SECRET_HASH"), username)
-        user = self._users.find(pool, username)
+        user = self.users.find(pool, username)
         if user is None:
             if policy.prevents_user_existence_errors(client):
                 raise NotAuthorizedException(INCORRECT_CREDENTIALS)
@@ -127,7 +126,7 @@ class AuthenticationFlows:
         if user.password != password:
             raise NotAuthorizedException(INCORRECT_CREDENTIALS)
         _check_status_allows_sign_in(user)
-        challenge = self._moto.challenge_after_password(operation, body, pool, user)
+        challenge = self.moto.challenge_after_password(operation, body, pool, user)
         if challenge is not None:
             return challenge
         return self._signed_in(pool, client, user)
@@ -143,20 +142,18 @@ class AuthenticationFlows:
         username = required_parameter(parameters, "USERNAME")
         srp_a = required_parameter(parameters, "SRP_A")
         require_secret_hash(client.id, client.secret, parameters.get("SECRET_HASH"), username)
-        user = self._users.find(pool, username)
+        user = self.users.find(pool, username)
         if user is None and not policy.prevents_user_existence_errors(client):
             raise UserNotFoundException(USER_NOT_FOUND)
         if user is not None:
             _check_can_sign_in(user)
-        challenge = self._srp.start(
+        challenge = self.srp.start(
             pool_id=pool.id,
             client_id=client.id,
             user_id_for_srp=user.username if user is not None else username,
             password=user.password if user is not None else None,
             srp_a=srp_a,
-            session_minutes=float(
-                client.settings.get("AuthSessionValidity") or DEFAULT_AUTH_SESSION_MINUTES
-            ),
+            session_minutes=policy.auth_session_minutes(client),
         )
         return {"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": challenge}
 
@@ -166,14 +163,14 @@ class AuthenticationFlows:
         """PASSWORD_VERIFIER: tokens only for a signature that proves the user's password."""
         for name in SRP_ANSWER_PARAMETERS:
             required_parameter(responses, name)
-        pending = self._srp.take(
+        pending = self.srp.take(
             responses["PASSWORD_CLAIM_SECRET_BLOCK"], pool_id=pool.id, client_id=client.id
         )
-        user = self._users.find(pool, pending.user_id_for_srp)
-        named = self._users.find(pool, responses["USERNAME"])
+        user = self.users.find(pool, pending.user_id_for_srp)
+        named = self.users.find(pool, responses["USERNAME"])
         if user is not None and (named is None or named.username != user.username):
             user = None  # the answer names another user than the challenge
-        self._srp.verify(
+        self.srp.verify(
             pending,
             password=user.password if user is not None else None,
             timestamp=responses["TIMESTAMP"],
@@ -181,7 +178,7 @@ class AuthenticationFlows:
         )
         assert user is not None  # verify() refuses when there is no user
         _check_can_sign_in(user)
-        challenge = self._moto.challenge_after_srp_proof(pool, client, user, responses)
+        challenge = self.moto.challenge_after_srp_proof(pool, client, user, responses)
         if challenge is not None:
             return challenge
         return self._signed_in(pool, client, user)
@@ -192,24 +189,24 @@ class AuthenticationFlows:
         refresh_token = required_parameter(parameters, "REFRESH_TOKEN")
         provided_hash = parameters.get("SECRET_HASH")
         require_secret_present(client.id, client.secret, provided_hash)
-        family = self._tokens.find_refresh_family(refresh_token, client.id)
+        family = self.tokens.find_refresh_family(refresh_token, client.id)
         # The hash is over the username the token belongs to (for email-as-username pools that
         # is the sub-like username, not the email), as Cognito checks it.
         require_secret_hash(client.id, client.secret, provided_hash, family.username)
         user = pool.user(family.username)
-        self._tokens.ensure_refreshable(family)
+        self.tokens.ensure_refreshable(family)
         if user is None:
             raise NotAuthorizedException("Refresh Token has been revoked")
         if not user.enabled:
             raise NotAuthorizedException("User is disabled.")
-        result = self._tokens.refresh(family, _principal(client, user), _lifetimes(client))
+        result = self.tokens.refresh(family, _principal(client, user), _lifetimes(client))
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
     # -- shared -----------------------------------------------------------------------------------
 
     def _signed_in(self, pool: Pool, client: AppClient, user: User) -> dict[str, Any]:
         """The answer to a completed sign-in: a new token family from the emulator's issuer."""
-        result = self._tokens.sign_in(
+        result = self.tokens.sign_in(
             pool.id, client.id, _principal(client, user), _lifetimes(client)
         )
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
@@ -223,7 +220,7 @@ class AuthenticationFlows:
         one for the stored username."""
         responses = body["ChallengeResponses"]
         named = responses.get("USERNAME") or ""
-        user = self._users.find(pool, named)
+        user = self.users.find(pool, named)
         if user is None or user.username == named:
             return body
         renamed = {**responses, "USERNAME": user.username}

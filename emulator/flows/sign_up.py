@@ -7,6 +7,7 @@ the user's verification or recovery channel (recorded in the outbox), expires an
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from emulator import policy
@@ -26,25 +27,25 @@ from emulator.validation import required
 USER_CLIENT_NOT_FOUND = "Username/client id combination not found."
 
 
+@dataclass(frozen=True, slots=True)
 class SignUpFlows:
-    def __init__(self, moto: MotoAdapter, users: UserDirectory, codes: CodeBook) -> None:
-        self._moto = moto
-        self._users = users
-        self._codes = codes
+    moto: MotoAdapter
+    users: UserDirectory
+    codes: CodeBook
 
     def sign_up(self, body: dict[str, Any]) -> dict[str, Any]:
-        pool, client = self._moto.pool_of_client(required(body, "ClientId"))
+        pool, client = self.moto.pool_of_client(required(body, "ClientId"))
         username = required(body, "Username")
         password = required(body, "Password")
         require_secret_hash(client.id, client.secret, body.get("SecretHash"), username)
         if not policy.sign_up_allowed(pool):
             raise NotAuthorizedException("SignUp is not permitted for this user pool")
-        if self._users.find(pool, username) is not None:
+        if self.users.find(pool, username) is not None:
             raise UsernameExistsException("User already exists")
         policy.check_password(pool, password)
-        user = self._moto.create_unconfirmed_user(
+        user = self.moto.create_unconfirmed_user(
             pool,
-            self._users.stored_username(pool, username),
+            self.users.stored_username(pool, username),
             password,
             list(body.get("UserAttributes") or []),
         )
@@ -58,7 +59,7 @@ class SignUpFlows:
         pool, user = self._user_redeeming_a_code(body)
         if user.status == "CONFIRMED":
             raise NotAuthorizedException("User cannot be confirmed. Current status is CONFIRMED")
-        self._codes.redeem(pool.id, user.username, "sign_up", body["ConfirmationCode"])
+        self.codes.redeem(pool.id, user.username, "sign_up", body["ConfirmationCode"])
         user.status = "CONFIRMED"
         channel = policy.verification_channel(pool, user)
         if channel is not None:
@@ -90,7 +91,7 @@ class SignUpFlows:
         pool, user = self._user_redeeming_a_code(body, "Password")
         password = body["Password"]
         policy.check_password(pool, password)
-        self._codes.redeem(pool.id, user.username, "forgot_password", body["ConfirmationCode"])
+        self.codes.redeem(pool.id, user.username, "forgot_password", body["ConfirmationCode"])
         user.password = password
         if user.status == "RESET_REQUIRED":
             user.status = "CONFIRMED"
@@ -99,8 +100,8 @@ class SignUpFlows:
     def admin_reset_user_password(self, body: dict[str, Any]) -> dict[str, Any]:
         """Marks a confirmed user RESET_REQUIRED and sends the code to reset with (plain moto
         sends none). Every check comes first, so a refusal changes nothing."""
-        pool = self._moto.pool(required(body, "UserPoolId"))
-        user = self._users.existing(pool, required(body, "Username"))
+        pool = self.moto.pool(required(body, "UserPoolId"))
+        user = self.users.existing(pool, required(body, "Username"))
         if not user.enabled:
             raise NotAuthorizedException("User is disabled")
         if user.status not in ("CONFIRMED", "RESET_REQUIRED"):
@@ -115,12 +116,12 @@ class SignUpFlows:
     ) -> tuple[Pool, User]:
         """The pool and user of a ConfirmSignUp or ConfirmForgotPassword request. An unknown
         user is told the code is wrong when the client hides which users exist."""
-        pool, client = self._moto.pool_of_client(required(body, "ClientId"))
+        pool, client = self.moto.pool_of_client(required(body, "ClientId"))
         username = required(body, "Username")
         for member in ("ConfirmationCode", *also_required):
             required(body, member)
         require_secret_hash(client.id, client.secret, body.get("SecretHash"), username)
-        user = self._users.find(pool, username)
+        user = self.users.find(pool, username)
         if user is None:
             if policy.prevents_user_existence_errors(client):
                 raise CodeMismatchException(CODE_MISMATCH)
@@ -133,10 +134,10 @@ class SignUpFlows:
         """The pool and user of a ResendConfirmationCode or ForgotPassword request, with the
         answer an unknown user gets: a plausible delivery when the client hides which users
         exist (the user is then None), else UserNotFoundException."""
-        pool, client = self._moto.pool_of_client(required(body, "ClientId"))
+        pool, client = self.moto.pool_of_client(required(body, "ClientId"))
         username = required(body, "Username")
         require_secret_hash(client.id, client.secret, body.get("SecretHash"), username)
-        user = self._users.find(pool, username)
+        user = self.users.find(pool, username)
         if user is None and not policy.prevents_user_existence_errors(client):
             raise UserNotFoundException(USER_CLIENT_NOT_FOUND)
         return pool, user, {"CodeDeliveryDetails": _plausible_delivery(username)}
@@ -153,7 +154,7 @@ class SignUpFlows:
     def _send(
         self, pool: Pool, user: User, purpose: Purpose, channel: policy.Channel
     ) -> dict[str, str]:
-        return self._codes.issue(
+        return self.codes.issue(
             pool.id, user.username, purpose, channel.destination, channel.medium, channel.attribute
         )
 

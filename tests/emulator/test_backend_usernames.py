@@ -85,6 +85,18 @@ def log_in(client: Any, pool: PoolConfig, username: str, password: str = PASSWOR
     )
 
 
+def answer(client: Any, pool: PoolConfig, challenge: Any, **responses: str) -> Any:
+    """RespondToAuthChallenge in the challenge's session, with the SECRET_HASH of the USERNAME
+    answered; returns the AuthenticationResult."""
+    responses["SECRET_HASH"] = hashed(pool, responses["USERNAME"])
+    return client.respond_to_auth_challenge(
+        ClientId=pool.client_id,
+        ChallengeName=challenge["ChallengeName"],
+        Session=challenge["Session"],
+        ChallengeResponses=responses,
+    )["AuthenticationResult"]
+
+
 def error_code(call: Any, **kwargs: Any) -> str:
     with pytest.raises(ClientError) as raised:
         call(**kwargs)
@@ -191,18 +203,9 @@ def test_the_new_password_challenge_takes_any_case(
     challenge = log_in(cognito_idp_client, pool, "ZOE", "Temp0rary!")
     assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
 
-    answer = cognito_idp_client.respond_to_auth_challenge(
-        ClientId=pool.client_id,
-        ChallengeName="NEW_PASSWORD_REQUIRED",
-        Session=challenge["Session"],
-        ChallengeResponses={
-            "USERNAME": "ZOE",
-            "NEW_PASSWORD": PASSWORD,
-            "SECRET_HASH": hashed(pool, "ZOE"),
-        },
-    )["AuthenticationResult"]
+    tokens = answer(cognito_idp_client, pool, challenge, USERNAME="ZOE", NEW_PASSWORD=PASSWORD)
 
-    assert claims(answer["AccessToken"])["username"] == "zoe"
+    assert claims(tokens["AccessToken"])["username"] == "zoe"
     assert log_in(cognito_idp_client, pool, "zoe")["AuthenticationResult"]
 
 
@@ -221,18 +224,9 @@ def test_an_mfa_answer_in_another_case_reaches_moto_with_a_matching_secret_hash(
     challenge = log_in(cognito_idp_client, pool, "ALICE")
     assert challenge["ChallengeName"] == "SMS_MFA"
 
-    answer = cognito_idp_client.respond_to_auth_challenge(
-        ClientId=pool.client_id,
-        ChallengeName="SMS_MFA",
-        Session=challenge["Session"],
-        ChallengeResponses={
-            "USERNAME": "ALICE",
-            "SMS_MFA_CODE": "123456",
-            "SECRET_HASH": hashed(pool, "ALICE"),
-        },
-    )["AuthenticationResult"]
+    tokens = answer(cognito_idp_client, pool, challenge, USERNAME="ALICE", SMS_MFA_CODE="123456")
 
-    assert claims(answer["AccessToken"])["username"] == "alice"
+    assert claims(tokens["AccessToken"])["username"] == "alice"
 
 
 def test_administrators_name_the_user_in_any_case(
