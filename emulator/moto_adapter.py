@@ -8,10 +8,12 @@ through moto's models.
 - Isolation: the adapter runs a private moto backend (account 000000000000) that is not in
   moto's global BackendDict, so a test's own `mock_aws` neither sees nor resets the emulator's
   pools, and `reset()` wipes only ours. moto's classes are never patched.
-- Sign-ins: moto completes a sign-in itself only after a challenge it runs (NEW_PASSWORD_REQUIRED,
-  MFA), always through `CognitoIdpBackend._log_user_in`. The private backend overrides that one
-  method and hands the sign-in to the emulator (`on_sign_in`), whose issuer makes the tokens.
-  The emulator answers every refresh itself, so moto's refresh path is never taken.
+- Sign-ins: where moto completes a sign-in (after a challenge it runs: NEW_PASSWORD_REQUIRED,
+  MFA), it calls `CognitoIdpBackend._log_user_in`; the private backend overrides that one method
+  and hands the sign-in to the emulator (`on_sign_in`), whose issuer makes the tokens. moto's
+  InitiateAuth mints tokens without it for a password it does not challenge, so it is handed
+  only passwords it will challenge (`challenge_after_password`); and the emulator answers every
+  refresh itself, so moto's refresh path is never taken.
 - moto's bundled signing key (one that ships with moto, so anyone can forge tokens with it) is
   never loaded: pools are built by moto's own constructor run with the key loading stubbed out,
   which also keeps the ~110 ms that importing that key costs off every CreateUserPool.

@@ -1,9 +1,9 @@
 """Administrators' operations on users and pools, and every other request moto answers.
 
-AdminDeleteUser and AdminDisableUser also end the user's sign-ins and forget their codes, and
-DeleteUserPool forgets the pool's keys and sign-ins: plain moto does neither. Any other request
-goes to moto as it is, except that a Username names the user as stored (in a case-insensitive
-pool, any capitalization names the same user).
+AdminDeleteUser also ends the user's sign-ins and forgets their codes, AdminDisableUser ends
+their sign-ins, and DeleteUserPool forgets the pool's keys and sign-ins: plain moto does none of
+this. Any other request goes to moto as it is, except that in a case-insensitive pool its
+Username is replaced by the username the user is stored under.
 """
 
 from __future__ import annotations

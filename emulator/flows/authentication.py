@@ -219,8 +219,8 @@ class AuthenticationFlows:
         SECRET_HASH is checked already; moto, which checks it again for MFA answers, gets the
         one for the stored username."""
         responses = body["ChallengeResponses"]
-        named = responses.get("USERNAME") or ""
-        user = self.users.find(pool, named)
+        named = responses.get("USERNAME")
+        user = self.users.find(pool, named) if named else None
         if user is None or user.username == named:
             return body
         renamed = {**responses, "USERNAME": user.username}
