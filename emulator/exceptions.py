@@ -1,26 +1,42 @@
 """Errors the emulator answers with, named after the Cognito error codes they represent.
 
-The server (emulator/routing.py) turns a `CognitoError` into the JSON error body boto3 parses:
-`{"__type": err.code, "message": err.message}` with HTTP `err.status`.
+The server turns a `CognitoError` into the JSON error body boto3 parses:
+`{"__type": err.code, "message": err.message}` with HTTP `err.status`. The status comes from
+`HTTP_STATUS_BY_CODE`, the one table from error code to HTTP status that the error classes,
+errors translated from moto and injected faults all read.
 """
 
 from __future__ import annotations
+
+# Cognito answers every client error with HTTP 400; these codes are the exceptions.
+HTTP_STATUS_BY_CODE: dict[str, int] = {
+    "InternalErrorException": 500,
+    "InternalFailure": 500,
+    "ServiceUnavailable": 503,
+    "ServiceUnavailableException": 503,
+}
+CLIENT_ERROR_STATUS = 400
+
+INCORRECT_CREDENTIALS = "Incorrect username or password."
+
+
+def status_for(code: str) -> int:
+    """The HTTP status Cognito answers error `code` with."""
+    return HTTP_STATUS_BY_CODE.get(code, CLIENT_ERROR_STATUS)
 
 
 class CognitoError(Exception):
     """Base of every error a client of the emulator may see."""
 
     code: str = "InternalErrorException"
-    status: int = 400
 
-    def __init__(self, message: str = "", *, code: str | None = None, status: int | None = None):
+    def __init__(self, message: str = "", *, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
-        # Errors moto raises with a type we have no class for keep their AWS code.
+        # Errors moto raises with a code we have no class for keep their AWS code.
         if code is not None:
             self.code = code
-        if status is not None:
-            self.status = status
+        self.status = status_for(self.code)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
@@ -100,7 +116,6 @@ class UnknownOperationException(CognitoError):
 
 class InternalErrorException(CognitoError):
     code = "InternalErrorException"
-    status = 500
 
 
 _BY_CODE: dict[str, type[CognitoError]] = {
@@ -128,9 +143,9 @@ _BY_CODE: dict[str, type[CognitoError]] = {
 }
 
 
-def error_for_code(code: str, message: str, status: int = 400) -> CognitoError:
+def error_for_code(code: str, message: str) -> CognitoError:
     """The `CognitoError` for an AWS error code, keeping the code when we have no class for it."""
     cls = _BY_CODE.get(code)
     if cls is not None:
         return cls(message)
-    return CognitoError(message, code=code, status=status)
+    return CognitoError(message, code=code)

@@ -3,9 +3,10 @@
 A fault matches one operation (the `X-Amz-Target` suffix, e.g. "InitiateAuth") or every
 operation when its operation is "*". When it fires it adds `latency_ms` of delay (the caller
 awaits it, so the server keeps serving other requests) and then answers with `error_code`, with
-the HTTP status Cognito uses for that code. `count` limits how many times it fires before it is
-removed; `probability` (0..1) makes it fire at random. Faults are tried in the order they were
-added and the first that fires wins. Control-API and JWKS requests are never faulted.
+the HTTP status Cognito uses for that code (`emulator.exceptions.status_for`). `count` limits
+how many times it fires before it is removed; `probability` (0..1) makes it fire at random.
+Faults are tried in the order they were added and the first that fires wins. Control-API and
+JWKS requests are never faulted.
 """
 
 from __future__ import annotations
@@ -17,22 +18,13 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.exceptions import CognitoError
+from emulator.exceptions import status_for
 
 ALL_OPERATIONS = "*"
 MAX_LATENCY_MS = 60_000
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 
-# Codes that are not CognitoError subclasses but that AWS services answer with.
-_STATUS_BY_CODE = {
-    "InternalErrorException": 500,
-    "InternalFailure": 500,
-    "ServiceUnavailable": 503,
-    "ServiceUnavailableException": 503,
-    "ThrottlingException": 400,
-    "TooManyRequestsException": 400,
-}
 _MESSAGE_BY_CODE = {
     "TooManyRequestsException": "Rate exceeded",
     "ThrottlingException": "Rate exceeded",
@@ -41,17 +33,6 @@ _MESSAGE_BY_CODE = {
     "ServiceUnavailable": "Service unavailable.",
     "ServiceUnavailableException": "Service unavailable.",
 }
-
-
-def status_for(code: str) -> int:
-    """The HTTP status Cognito answers `code` with: the emulator's own error class wins."""
-    pending = list(CognitoError.__subclasses__())
-    while pending:
-        error_class = pending.pop()
-        if getattr(error_class, "code", None) == code:
-            return int(error_class.status)
-        pending.extend(error_class.__subclasses__())
-    return _STATUS_BY_CODE.get(code, 400)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
 
 TokenUse = Literal["access", "id"]
 
@@ -33,11 +34,6 @@ RSA_KEY_BITS = 2048
 SPARE_KEYS = 4
 # Retired public keys kept published per pool after rotations; older ones are dropped.
 MAX_RETIRED_KEYS = 8
-
-
-def _b64url_uint(value: int) -> str:
-    raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +55,14 @@ class SigningKey:
         return self.private_key.public_key()
 
     def public_jwk(self) -> dict[str, str]:
-        numbers = self.public_key.public_numbers()
+        """The key as Cognito publishes it: exactly alg, e, kid, kty, n and use."""
+        jwk = RSAAlgorithm.to_jwk(self.public_key, as_dict=True)
         return {
             "alg": "RS256",
-            "e": _b64url_uint(numbers.e),
+            "e": jwk["e"],
             "kid": self.kid,
             "kty": "RSA",
-            "n": _b64url_uint(numbers.n),
+            "n": jwk["n"],
             "use": "sig",
         }
 

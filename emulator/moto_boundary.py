@@ -1,9 +1,11 @@
 """What the emulator relies on inside moto, checked when an EmulatorBackend is created.
 
-The overlay subclasses moto's user pool and backend, calls moto's request handler without HTTP
-and reads a few model attributes. moto is pinned to one minor version (pyproject: >=5.2.5,<5.3);
-if an upgrade moves any of these, the emulator refuses to start with a message naming what
-changed, rather than silently behaving differently.
+`emulator.moto_adapter` subclasses moto's backend and user pool (overriding `create_user_pool`,
+`backend` and `_log_user_in`), runs moto's pool constructor without its bundled key, drives
+moto's request handler without HTTP, writes challenge sessions and access tokens where moto
+looks them up, and reads model attributes. moto is pinned to one minor version (pyproject:
+>=5.2.5,<5.3); if an upgrade moves any of these, the emulator refuses to start with a message
+naming what changed, rather than silently behaving differently.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-SUPPORTED_MOTO = ((5, 2, 5), (5, 3, 0))  # inclusive lower bound, exclusive upper bound
+from packaging.specifiers import SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+SUPPORTED_MOTO = SpecifierSet(">=5.2.5,<5.3")
 
 # (module, class) -> names the class must have; a name may be a method, property or constant.
 REQUIRED_MEMBERS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -25,17 +30,10 @@ REQUIRED_MEMBERS: dict[tuple[str, str], tuple[str, ...]] = {
         "initiate_auth",
         "admin_initiate_auth",
         "respond_to_auth_challenge",
+        "_log_user_in",
     ),
-    ("moto.cognitoidp.models", "CognitoIdpUserPool"): (
-        "backend",
-        "_get_user",
-        "create_jwt",
-        "create_refresh_token",
-        "create_access_token",
-        "create_id_token",
-        "create_tokens_from_refresh_token",
-        "sign_out",
-    ),
+    ("moto.cognitoidp.models", "CognitoIdpUserPool"): ("backend",),
+    ("moto.cognitoidp.models", "CognitoIdpUser"): ("update_attributes",),
     ("moto.cognitoidp.models", "RegionAgnosticBackend"): (
         "_find_backend_by_access_token",
         "_find_backend_by_access_token_or_session",
@@ -54,7 +52,7 @@ REQUIRED_MEMBERS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
 }
 
-# Signatures of the moto callables the overlay calls or overrides.
+# Signatures of the moto callables the adapter calls or overrides.
 REQUIRED_SIGNATURES: dict[tuple[str, str, str], tuple[str, ...]] = {
     ("moto.cognitoidp.models", "CognitoIdpBackend", "__init__"): (
         "self",
@@ -84,26 +82,19 @@ REQUIRED_SIGNATURES: dict[tuple[str, str, str], tuple[str, ...]] = {
         "name",
         "extended_config",
     ),
-    ("moto.cognitoidp.models", "CognitoIdpUserPool", "create_refresh_token"): (
+    # Where moto completes every sign-in it runs (after NEW_PASSWORD_REQUIRED and MFA): the
+    # emulator's one override, which issues the tokens instead.
+    ("moto.cognitoidp.models", "CognitoIdpBackend", "_log_user_in"): (
         "self",
-        "client_id",
+        "user_pool",
+        "client",
         "username",
     ),
-    ("moto.cognitoidp.models", "CognitoIdpUserPool", "create_access_token"): (
+    ("moto.cognitoidp.models", "CognitoIdpBackend", "admin_delete_user_attributes"): (
         "self",
-        "client_id",
+        "user_pool_id",
         "username",
-        "origin_jti",
-    ),
-    ("moto.cognitoidp.models", "CognitoIdpUserPool", "create_id_token"): (
-        "self",
-        "client_id",
-        "username",
-        "origin_jti",
-    ),
-    ("moto.cognitoidp.models", "CognitoIdpUserPool", "create_tokens_from_refresh_token"): (
-        "self",
-        "refresh_token",
+        "attributes",
     ),
     # After the emulator has checked an SRP proof, a user with a challenge still to answer
     # (NEW_PASSWORD_REQUIRED, MFA) is handed to moto's PASSWORD_VERIFIER step, which takes its
@@ -131,7 +122,7 @@ REQUIRED_SIGNATURES: dict[tuple[str, str, str], tuple[str, ...]] = {
     ),
 }
 
-# Instance attributes set in __init__ that the overlay reads or writes.
+# Instance attributes set in __init__ that the adapter reads or writes.
 REQUIRED_INSTANCE_ATTRIBUTES: dict[tuple[str, str], tuple[str, ...]] = {
     ("moto.cognitoidp.models", "CognitoIdpBackend"): ("user_pools", "sessions"),
     ("moto.cognitoidp.models", "CognitoIdpUserPool"): (
@@ -148,7 +139,12 @@ REQUIRED_INSTANCE_ATTRIBUTES: dict[tuple[str, str], tuple[str, ...]] = {
         "refresh_tokens",
         "json_web_key",
     ),
-    ("moto.cognitoidp.models", "CognitoIdpUserPoolClient"): ("id", "secret", "generate_secret"),
+    ("moto.cognitoidp.models", "CognitoIdpUserPoolClient"): (
+        "id",
+        "secret",
+        "generate_secret",
+        "extended_config",
+    ),
     ("moto.cognitoidp.models", "CognitoIdpUser"): (
         "id",
         "username",
@@ -160,6 +156,7 @@ REQUIRED_INSTANCE_ATTRIBUTES: dict[tuple[str, str], tuple[str, ...]] = {
         "groups",
         "software_token_mfa_enabled",
         "sms_mfa_enabled",
+        "token_verified",
         "preferred_mfa_setting",
     ),
 }
@@ -168,22 +165,14 @@ REQUIRED_USER_STATUSES = ("UNCONFIRMED", "CONFIRMED", "FORCE_CHANGE_PASSWORD", "
 
 
 class MotoBoundaryError(RuntimeError):
-    """moto changed in a way the emulator's overlay depends on."""
-
-
-def _version_tuple(version: str) -> tuple[int, ...]:
-    parts = []
-    for piece in version.split(".")[:3]:
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        parts.append(int(digits or 0))
-    return tuple(parts)
+    """moto changed in a way the emulator's adapter depends on."""
 
 
 def _fail(what: str) -> MotoBoundaryError:
     return MotoBoundaryError(
         f"moto changed under the Cognito emulator: {what}. The emulator supports moto "
-        f">={'.'.join(map(str, SUPPORTED_MOTO[0]))},<{'.'.join(map(str, SUPPORTED_MOTO[1]))}; "
-        "update emulator/backend.py and emulator/moto_boundary.py for the new moto."
+        f"{SUPPORTED_MOTO}; update emulator/moto_adapter.py and emulator/moto_boundary.py for "
+        "the new moto."
     )
 
 
@@ -197,8 +186,11 @@ def _load(module_name: str, class_name: str) -> Any:
 
 def check_version(version: str | None = None) -> None:
     installed = version if version is not None else importlib.metadata.version("moto")
-    low, high = SUPPORTED_MOTO
-    if not low <= _version_tuple(installed) < high:
+    try:
+        supported = SUPPORTED_MOTO.contains(Version(installed), prereleases=True)
+    except InvalidVersion:
+        supported = False
+    if not supported:
         raise _fail(f"installed moto is {installed}")
 
 

@@ -36,8 +36,15 @@ import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from emulator.clock import Clock
-from emulator.exceptions import InvalidParameterException, NotAuthorizedException
+from emulator.exceptions import (
+    INCORRECT_CREDENTIALS,
+    InvalidParameterException,
+    NotAuthorizedException,
+)
 
 N_HEX = (
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
@@ -56,7 +63,6 @@ DEFAULT_AUTH_SESSION_MINUTES = 3
 MAX_PENDING_CHALLENGES = 10_000
 # An expired challenge is remembered this much longer, so a late answer hears "expired".
 EXPIRED_REMEMBERED_SECONDS = 900.0
-INCORRECT_CREDENTIALS = "Incorrect username or password."
 SESSION_EXPIRED = "Invalid session for the user, session is expired."
 TIMESTAMP_FORMAT_ERROR = "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english."
 
@@ -106,10 +112,10 @@ def scrambler(big_a: int, big_b: int) -> int:
 
 def derive_key(premaster: int, u: int) -> bytes:
     """HKDF-SHA256(ikm=S, salt=u, info="Caldera Derived Key"), first 16 bytes."""
-    prk = hmac.new(
-        bytes.fromhex(_pad_hex(u)), bytes.fromhex(_pad_hex(premaster)), hashlib.sha256
-    ).digest()
-    return hmac.new(prk, HKDF_INFO + b"\x01", hashlib.sha256).digest()[:16]
+    hkdf = HKDF(
+        algorithm=hashes.SHA256(), length=16, salt=bytes.fromhex(_pad_hex(u)), info=HKDF_INFO
+    )
+    return hkdf.derive(bytes.fromhex(_pad_hex(premaster)))
 
 
 def claim_signature(

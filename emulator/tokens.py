@@ -29,7 +29,6 @@ from emulator.keys import KeyStore, TokenUse
 
 MAX_TOKEN_FAMILIES = 50_000
 ACCESS_SCOPE = "aws.cognito.signin.user.admin"
-BOOLEAN_ATTRIBUTES = frozenset({"email_verified", "phone_number_verified"})
 
 _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 
@@ -66,12 +65,13 @@ class TokenLifetimes:
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """What tokens say about a user: the attributes are those the app client may read."""
+    """What tokens say about a user: the attributes are those the app client may read, as the
+    ID token carries them (booleans such as email_verified as JSON booleans)."""
 
     sub: str
     username: str
     groups: tuple[str, ...] = ()
-    attributes: Mapping[str, str] = field(default_factory=dict)
+    attributes: Mapping[str, str | bool] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -280,7 +280,7 @@ class TokenIssuer:
         for name, value in principal.attributes.items():
             if name == "sub":
                 continue
-            id_claims[name] = value == "true" if name in BOOLEAN_ATTRIBUTES else value
+            id_claims[name] = value
         id_claims.update(
             {
                 "cognito:username": principal.username,

@@ -237,6 +237,37 @@ def test_forgot_password_needs_a_verified_email(
     }
 
 
+@pytest.mark.parametrize("verified", ["True", "TRUE"])
+def test_forgot_password_takes_an_email_verified_in_any_case(
+    verified: str,
+    cognito_emulator: EmulatorServer,
+    cognito_pool: PoolConfig,
+    cognito_idp_client: Any,
+) -> None:
+    """Cognito reads email_verified case-insensitively: "True" is verified (DESIGN.md, Cognito
+    facts), so ForgotPassword sends the code rather than refusing for want of a channel."""
+    journey = Journey(cognito_idp_client, cognito_pool, "tess")
+    journey.sign_up()
+    cognito_idp_client.admin_confirm_sign_up(UserPoolId=cognito_pool.user_pool_id, Username="tess")
+    cognito_idp_client.admin_update_user_attributes(
+        UserPoolId=cognito_pool.user_pool_id,
+        Username="tess",
+        UserAttributes=[{"Name": "email_verified", "Value": verified}],
+    )
+
+    response = cognito_idp_client.forgot_password(
+        ClientId=cognito_pool.client_id, Username="tess", SecretHash=journey.hash
+    )
+
+    assert response["CodeDeliveryDetails"] == {
+        "Destination": "t***@e***",
+        "DeliveryMedium": "EMAIL",
+        "AttributeName": "email",
+    }
+    message = cognito_emulator.outbox(username="tess")[-1]
+    assert (message["purpose"], message["destination"]) == ("forgot_password", "tess@example.com")
+
+
 def test_changing_email_unverifies_it_and_sends_a_verification_code(
     cognito_emulator: EmulatorServer,
     cognito_pool: PoolConfig,

@@ -111,7 +111,11 @@ def test_jwks_of_unknown_pool_is_not_found(cognito_emulator: EmulatorServer) -> 
     url = f"{cognito_emulator.endpoint_url}/us-east-1_doesnotexist/.well-known/jwks.json"
     with pytest.raises(urllib.error.HTTPError) as error:
         fetch_json(url)
-    assert error.value.code in (400, 404)
+    assert error.value.code == 404
+    assert json.load(error.value) == {
+        "__type": "ResourceNotFoundException",
+        "message": "User pool us-east-1_doesnotexist does not exist.",
+    }
 
 
 def test_rotation_keeps_old_keys_published_so_issued_tokens_still_verify(

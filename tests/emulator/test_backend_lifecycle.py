@@ -467,6 +467,45 @@ def test_new_password_challenge_ends_with_tokens_from_the_pools_own_keys(
     assert refresh(cognito_idp_client, cognito_pool, "zoe", answer["RefreshToken"])
 
 
+@pytest.mark.parametrize("flow", ["USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"])
+def test_a_sign_in_moto_would_not_challenge_gets_the_emulators_tokens(
+    flow: str,
+    cognito_emulator: EmulatorServer,
+    cognito_pool: PoolConfig,
+    cognito_user: CognitoUser,
+    cognito_idp_client: Any,
+) -> None:
+    """SMS MFA enabled but not preferred: moto asks for no code, and its InitiateAuth would
+    mint tokens with its own bundled key outside the one sign-in hook. The emulator signs the
+    user in itself. (Cognito would ask for the SMS code: MFA is not emulated yet.)"""
+    cognito_idp_client.admin_set_user_mfa_preference(
+        UserPoolId=cognito_pool.user_pool_id,
+        Username=cognito_user.username,
+        SMSMfaSettings={"Enabled": True, "PreferredMfa": False},
+    )
+    parameters = {
+        "USERNAME": cognito_user.username,
+        "PASSWORD": cognito_user.password,
+        "SECRET_HASH": secret_hash(
+            cognito_user.username, cognito_pool.client_id, cognito_pool.client_secret
+        ),
+    }
+    if flow == "USER_PASSWORD_AUTH":
+        answer = cognito_idp_client.initiate_auth(
+            ClientId=cognito_pool.client_id, AuthFlow=flow, AuthParameters=parameters
+        )
+    else:
+        answer = cognito_idp_client.admin_initiate_auth(
+            UserPoolId=cognito_pool.user_pool_id,
+            ClientId=cognito_pool.client_id,
+            AuthFlow=flow,
+            AuthParameters=parameters,
+        )
+
+    token = answer["AuthenticationResult"]["AccessToken"]
+    assert cognito_idp_client.get_user(AccessToken=token)["Username"] == cognito_user.username
+
+
 def test_operations_the_overlay_leaves_alone_still_reach_moto(
     cognito_emulator: EmulatorServer, cognito_pool: PoolConfig, cognito_idp_client: Any
 ) -> None:
@@ -516,6 +555,43 @@ def test_admin_reset_user_password_sends_a_code_and_requires_the_reset(
         Password="N3w-Passw0rd!",
     )
     assert login(cognito_idp_client, cognito_pool, cognito_user.username, "N3w-Passw0rd!")
+
+
+def test_admin_reset_user_password_without_a_recovery_channel_changes_nothing(
+    cognito_emulator: EmulatorServer,
+    cognito_pool: PoolConfig,
+    cognito_idp_client: Any,
+) -> None:
+    """The pool recovers by verified email only; a user with only a verified phone has no
+    channel. The refusal leaves the user as they were: CONFIRMED, signing in with their
+    password, no code sent."""
+    user = create_confirmed_user(cognito_emulator, cognito_pool, cognito_idp_client)
+    cognito_idp_client.admin_update_user_attributes(
+        UserPoolId=cognito_pool.user_pool_id,
+        Username=user.username,
+        UserAttributes=[
+            {"Name": "email_verified", "Value": "false"},
+            {"Name": "phone_number", "Value": "+15555550100"},
+            {"Name": "phone_number_verified", "Value": "true"},
+        ],
+    )
+    sent_before = cognito_emulator.outbox(username=user.username)
+
+    assert error_of(
+        cognito_idp_client.admin_reset_user_password,
+        UserPoolId=cognito_pool.user_pool_id,
+        Username=user.username,
+    ) == {
+        "Code": "InvalidParameterException",
+        "Message": "Cannot reset password for the user as there is no registered/verified "
+        "email or phone_number",
+    }
+    status = cognito_idp_client.admin_get_user(
+        UserPoolId=cognito_pool.user_pool_id, Username=user.username
+    )["UserStatus"]
+    assert status == "CONFIRMED"
+    assert login(cognito_idp_client, cognito_pool, user.username, user.password)
+    assert cognito_emulator.outbox(username=user.username) == sent_before
 
 
 def test_sign_up_is_refused_when_only_admins_may_create_users(cognito_idp_client: Any) -> None:

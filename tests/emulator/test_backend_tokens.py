@@ -92,6 +92,23 @@ def test_id_token_carries_email_verified_as_boolean_and_the_username(
     assert claims["jti"] != access["jti"]
 
 
+def test_id_token_says_email_verified_true_for_an_attribute_set_to_capital_true(
+    cognito_emulator: EmulatorServer, cognito_pool: PoolConfig, cognito_idp_client: Any
+) -> None:
+    """Cognito reads email_verified case-insensitively (DESIGN.md, Cognito facts): "True" is a
+    verified email, and the ID token carries the JSON boolean true."""
+    user = create_confirmed_user(cognito_emulator, cognito_pool, cognito_idp_client)
+    cognito_idp_client.admin_update_user_attributes(
+        UserPoolId=cognito_pool.user_pool_id,
+        Username=user.username,
+        UserAttributes=[{"Name": "email_verified", "Value": "True"}],
+    )
+
+    tokens = refresh(cognito_idp_client, cognito_pool, user)["AuthenticationResult"]
+
+    assert verify(tokens["IdToken"], cognito_pool)["email_verified"] is True
+
+
 def test_groups_appear_in_both_tokens(
     cognito_emulator: EmulatorServer,
     cognito_pool: PoolConfig,

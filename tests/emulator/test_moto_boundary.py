@@ -1,4 +1,4 @@
-"""The moto internals the overlay relies on are checked, and a change fails with a clear message."""
+"""The moto internals the adapter relies on are checked, and a change fails with a clear message."""
 
 from __future__ import annotations
 
@@ -30,26 +30,24 @@ def test_a_moto_outside_the_pinned_range_is_refused(version: str) -> None:
 
 
 def test_a_removed_method_is_named(monkeypatch: pytest.MonkeyPatch, unchecked: None) -> None:
-    monkeypatch.delattr(moto_models.CognitoIdpUserPool, "create_tokens_from_refresh_token")
+    """The adapter's one sign-in override: if moto renames it, the emulator refuses to start."""
+    monkeypatch.delattr(moto_models.CognitoIdpBackend, "_log_user_in")
 
-    with pytest.raises(
-        RuntimeError,
-        match=r"CognitoIdpUserPool\.create_tokens_from_refresh_token no longer exists",
-    ):
+    with pytest.raises(RuntimeError, match=r"CognitoIdpBackend\._log_user_in no longer exists"):
         EmulatorBackend()
 
 
 def test_a_changed_signature_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    def create_access_token(self: object, client_id: str, user: str, jti: str) -> None: ...
+    def _log_user_in(self: object, pool: object, client_id: str, username: str) -> None: ...
 
-    monkeypatch.setattr(moto_models.CognitoIdpUserPool, "create_access_token", create_access_token)
+    monkeypatch.setattr(moto_models.CognitoIdpBackend, "_log_user_in", _log_user_in)
 
     with pytest.raises(moto_boundary.MotoBoundaryError) as error:
         moto_boundary.check_members()
     message = str(error.value)
-    assert "CognitoIdpUserPool.create_access_token takes (self, client_id, user, jti)" in message
-    assert "expected (self, client_id, username, origin_jti)" in message
-    assert ">=5.2.5,<5.3.0" in message
+    assert "CognitoIdpBackend._log_user_in takes (self, pool, client_id, username)" in message
+    assert "expected (self, user_pool, client, username)" in message
+    assert "supports moto <5.3,>=5.2.5" in message
 
 
 def test_a_missing_instance_attribute_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
