@@ -12,7 +12,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from typing import Any
 
 import boto3
 
+from devstack.ports import free_port
 from emulator.bootstrap import PoolConfig
 from emulator.pool_definition import boto3_call, create_pool
 
@@ -33,13 +33,6 @@ NPM_INSTALL_SECONDS = 240
 
 class ServerStartError(RuntimeError):
     """A server did not come up; the message carries the tail of its log."""
-
-
-def free_port(host: str = HOST) -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass

@@ -24,6 +24,7 @@ import pytest
 from botocore.config import Config
 
 from contract_tests.secret_hash import reference_secret_hash
+from devstack.ports import free_port
 from emulator.pool_definition import boto3_call, create_pool
 
 if TYPE_CHECKING:
@@ -141,13 +142,6 @@ def provision_pool(client: CognitoIdentityProviderClient, name: str) -> tuple[st
     return created.user_pool_id, created.client_id, created.client_secret
 
 
-def free_local_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 class MotoServerProcess:
     """Plain ``moto_server`` in a subprocess on a free 127.0.0.1 port.
 
@@ -156,7 +150,7 @@ class MotoServerProcess:
     """
 
     def __init__(self) -> None:
-        self.port = free_local_port()
+        self.port = free_port()
         self.endpoint_url = f"http://127.0.0.1:{self.port}"
         self._process: subprocess.Popen[bytes] | None = None
 

@@ -138,6 +138,7 @@ def create_pool(
 
 def boto3_call(client: CognitoIdentityProviderClient) -> CognitoCall:
     """A boto3 cognito-idp client as a `CognitoCall` (`CreateUserPool` → `create_user_pool`)."""
+
     def call(operation: str, body: dict[str, Any]) -> Mapping[str, Any]:
         response: Mapping[str, Any] = getattr(client, xform_name(operation))(**body)
         return response

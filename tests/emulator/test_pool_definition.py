@@ -94,4 +94,6 @@ def test_the_bootstrapped_pool_has_the_settings_provisioning_used_to_set_alone(
     assert settings["pool"]["DeletionProtection"] == "INACTIVE"
     assert settings["client"]["ReadAttributes"] == ["email", "email_verified"]
     assert settings["client"]["WriteAttributes"] == ["email"]
-    assert settings["groups"] == [{"GroupName": ADMIN_GROUP, "Description": ADMIN_GROUP_DESCRIPTION}]
+    assert settings["groups"] == [
+        {"GroupName": ADMIN_GROUP, "Description": ADMIN_GROUP_DESCRIPTION}
+    ]
