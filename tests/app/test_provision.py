@@ -5,6 +5,7 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -159,8 +160,8 @@ def test_a_readable_env_file_is_owner_only_before_the_secret_is_written(
     modes_while_writing = []
     write = app.provision.set_key
 
-    def watched_write(*args: object, **kwargs: object) -> object:
-        result = write(*args, **kwargs)  # type: ignore[arg-type]
+    def watched_write(path: Path, key: str, value: str, **options: Any) -> object:
+        result = write(path, key, value, **options)
         modes_while_writing.append(stat.S_IMODE(env_file.stat().st_mode))
         return result
 
