@@ -1,17 +1,16 @@
-"""`cognito-kit-provision`: create the user pool and app client the service needs, write `.env`.
+"""`cognito-kit-provision`: create the user pool the service needs, write `.env`.
 
 Against real AWS it uses boto3's usual credentials (environment, profile, SSO, instance role);
 the identity needs cognito-idp:CreateUserPool, CreateUserPoolClient and CreateGroup. With
 `--endpoint-url` it provisions the emulator instead (dummy credentials if none are configured).
 
-The pool: self sign-up, email required and auto-verified (codes by email), Cognito's default
-password policy, account recovery by verified email, case-insensitive usernames, deletion
-protection on real AWS. The client: a secret, the USER_PASSWORD, ADMIN_USER_PASSWORD,
-REFRESH_TOKEN and USER_SRP flows, PreventUserExistenceErrors, token revocation, 1 h access/ID
-tokens, 30-day refresh tokens. A group "admin" for the admin routes.
+The pool, its app client and the "admin" group are the kit's one pool definition
+(`emulator.pool_definition`), the one the emulator bootstraps and the contract tests run on;
+only deletion protection is chosen here: on for real AWS, off for an endpoint.
 
-The `.env` is updated in place: the keys written here replace earlier values, other lines
-(DATABASE_URL, ...) are kept; the file is readable by its owner only (it holds the secret).
+The `.env` is updated in place with python-dotenv: the keys written here replace earlier values,
+other lines (DATABASE_URL, ...) are kept; the file is readable by its owner only (it holds the
+secret).
 """
 
 import argparse
@@ -23,19 +22,20 @@ from typing import TYPE_CHECKING
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
+from dotenv import dotenv_values, set_key, unset_key
+
+from emulator.pool_definition import (
+    DEFAULT_CLIENT_NAME,
+    DEFAULT_POOL_NAME,
+    boto3_call,
+    create_pool,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
-    from mypy_boto3_cognito_idp.literals import ExplicitAuthFlowsTypeType
 
-ADMIN_GROUP = "admin"
-EXPLICIT_AUTH_FLOWS: list["ExplicitAuthFlowsTypeType"] = [
-    "ALLOW_USER_PASSWORD_AUTH",
-    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-    "ALLOW_REFRESH_TOKEN_AUTH",
-    "ALLOW_USER_SRP_AUTH",
-]
 ENDPOINT_KEY = "AWS_COGNITO_ENDPOINT_URL"
+OWNER_ONLY = 0o600
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -48,8 +48,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
         help="AWS region (default: $AWS_REGION, $AWS_DEFAULT_REGION or us-east-1)",
     )
-    parser.add_argument("--pool-name", default="cognito-kit", help="user pool name")
-    parser.add_argument("--client-name", default="cognito-kit-app", help="app client name")
+    parser.add_argument("--pool-name", default=DEFAULT_POOL_NAME, help="user pool name")
+    parser.add_argument("--client-name", default=DEFAULT_CLIENT_NAME, help="app client name")
     parser.add_argument("--env-file", type=Path, default=Path(".env"), help="file to update")
     parser.add_argument(
         "--endpoint-url", help="Cognito endpoint, e.g. the emulator's http://127.0.0.1:9229"
@@ -74,64 +74,36 @@ def provision(
     deletion_protection: bool,
 ) -> dict[str, str]:
     """Create the pool, client and admin group; returns the settings the service needs."""
-    pool = client.create_user_pool(
-        PoolName=pool_name,
-        Policies={
-            "PasswordPolicy": {
-                "MinimumLength": 8,
-                "RequireUppercase": True,
-                "RequireLowercase": True,
-                "RequireNumbers": True,
-                "RequireSymbols": True,
-                "TemporaryPasswordValidityDays": 7,
-            }
-        },
-        AutoVerifiedAttributes=["email"],
-        UsernameConfiguration={"CaseSensitive": False},
-        AdminCreateUserConfig={"AllowAdminCreateUserOnly": False},
-        Schema=[
-            {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True}
-        ],
-        AccountRecoverySetting={"RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]},
-        VerificationMessageTemplate={"DefaultEmailOption": "CONFIRM_WITH_CODE"},
-        DeletionProtection="ACTIVE" if deletion_protection else "INACTIVE",
-    )["UserPool"]
-    pool_id = pool["Id"]
-    app_client = client.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName=client_name,
-        GenerateSecret=True,
-        ExplicitAuthFlows=EXPLICIT_AUTH_FLOWS,
-        PreventUserExistenceErrors="ENABLED",
-        EnableTokenRevocation=True,
-        AccessTokenValidity=60,
-        IdTokenValidity=60,
-        RefreshTokenValidity=30,
-        TokenValidityUnits={"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "days"},
-        ReadAttributes=["email", "email_verified"],
-        WriteAttributes=["email"],
-    )["UserPoolClient"]
-    client.create_group(
-        UserPoolId=pool_id, GroupName=ADMIN_GROUP, Description="May use the /admin routes"
+    created = create_pool(
+        boto3_call(client),
+        pool_name=pool_name,
+        client_name=client_name,
+        deletion_protection=deletion_protection,
     )
     return {
         "AWS_REGION": client.meta.region_name,
-        "AWS_COGNITO_USER_POOL_ID": pool_id,
-        "AWS_COGNITO_APP_CLIENT_ID": app_client["ClientId"],
-        "AWS_COGNITO_APP_CLIENT_SECRET": app_client["ClientSecret"],
+        "AWS_COGNITO_USER_POOL_ID": created.user_pool_id,
+        "AWS_COGNITO_APP_CLIENT_ID": created.client_id,
+        "AWS_COGNITO_APP_CLIENT_SECRET": created.client_secret,
     }
 
 
 def update_env_file(path: Path, values: dict[str, str], *, remove: Sequence[str] = ()) -> None:
-    """Set `values` in a KEY=value file, drop `remove`, keep every other line."""
-    lines = path.read_text().splitlines() if path.exists() else []
-    replaced = set(values) | set(remove)
-    kept = [line for line in lines if line.split("=", 1)[0].strip() not in replaced]
-    text = "\n".join([*kept, *(f"{key}={value}" for key, value in values.items())]) + "\n"
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as env_file:
-        env_file.write(text)
-    path.chmod(0o600)
+    """Set `values` in a KEY=value file, drop `remove`, keep every other line.
+
+    An existing file is made owner-only before anything is written: python-dotenv (>= 1.2.2)
+    writes each change to a new owner-only file beside it, gives that the original file's mode
+    (if there was a file) and moves it into place, so the secret is never in a file others may
+    read, not even for a moment.
+    """
+    if path.exists():
+        path.chmod(OWNER_ONLY)
+    for key, value in values.items():
+        set_key(path, key, value, quote_mode="never")
+    present = dotenv_values(path)
+    for key in remove:
+        if key in present:
+            unset_key(path, key)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,9 +7,6 @@ its SECRET_HASH, on every server, although only the emulator checks it.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,6 +25,7 @@ from benchmarks.report import Row, Target, format_throughput
 from benchmarks.servers import ServerProcess, cognito_idp_client
 from benchmarks.stats import Run, Throughput, ratio, summarize
 from emulator.bootstrap import PoolConfig
+from emulator.secret_hash import compute_secret_hash
 
 OPERATIONS = ("InitiateAuth", "SignUp", "GetUser")
 CONCURRENCIES = (1, 8)
@@ -36,14 +34,6 @@ RATIO_TARGET = Target(minimum=1.0)
 EMULATOR = "emulator"
 MOTO = "moto_server"
 COGNITO_LOCAL = "cognito-local"
-
-
-def secret_hash(username: str, client_id: str, client_secret: str) -> str:
-    """Cognito's SECRET_HASH: Base64(HMAC-SHA256(secret, username + client_id))."""
-    digest = hmac.new(
-        client_secret.encode(), (username + client_id).encode(), hashlib.sha256
-    ).digest()
-    return base64.b64encode(digest).decode()
 
 
 def encode(payload: dict[str, Any]) -> bytes:
@@ -72,7 +62,9 @@ class Workload:
                 "AuthParameters": {
                     "USERNAME": username,
                     "PASSWORD": PASSWORD,
-                    "SECRET_HASH": secret_hash(username, pool.client_id, pool.client_secret),
+                    "SECRET_HASH": compute_secret_hash(
+                        pool.client_id, pool.client_secret, username
+                    ),
                 },
             }
         )
@@ -82,7 +74,7 @@ class Workload:
         return encode(
             {
                 "ClientId": pool.client_id,
-                "SecretHash": secret_hash(username, pool.client_id, pool.client_secret),
+                "SecretHash": compute_secret_hash(pool.client_id, pool.client_secret, username),
                 "Username": username,
                 "Password": PASSWORD,
                 "UserAttributes": [{"Name": "email", "Value": f"{username}@example.com"}],
@@ -122,7 +114,7 @@ def prepare(server: ServerProcess, clients: int) -> Workload:
     usernames = [f"bench-user-{index}" for index in range(clients)]
     tokens = []
     for username in usernames:
-        hashed = secret_hash(username, pool.client_id, pool.client_secret)
+        hashed = compute_secret_hash(pool.client_id, pool.client_secret, username)
         boto.sign_up(
             ClientId=pool.client_id,
             SecretHash=hashed,
@@ -154,7 +146,7 @@ def prepare(server: ServerProcess, clients: int) -> Workload:
 def refuses_wrong_secret_hash(workload: Workload) -> bool:
     """Whether the server checks SECRET_HASH at all: a login with a wrong one must fail."""
     body = json.loads(workload.initiate_auth_body(workload.usernames[0]))
-    body["AuthParameters"]["SECRET_HASH"] = secret_hash("someone-else", "x", "y")
+    body["AuthParameters"]["SECRET_HASH"] = compute_secret_hash("x", "y", "someone-else")
     status, _ = send_once(
         workload.host, workload.port, cognito_request("InitiateAuth", encode(body))
     )

@@ -12,7 +12,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,7 +21,9 @@ from typing import Any
 
 import boto3
 
-from emulator.bootstrap import PoolConfig, user_pool_client_request, user_pool_request
+from devstack.ports import free_port
+from emulator.bootstrap import PoolConfig
+from emulator.pool_definition import boto3_call, create_pool
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
@@ -32,13 +33,6 @@ NPM_INSTALL_SECONDS = 240
 
 class ServerStartError(RuntimeError):
     """A server did not come up; the message carries the tail of its log."""
-
-
-def free_port(host: str = HOST) -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -228,14 +222,12 @@ def cognito_idp_client(endpoint_url: str) -> Any:
 
 def bootstrap_with_boto3(endpoint_url: str) -> PoolConfig:
     """The emulator's bootstrap pool and client, created through boto3 on another server."""
-    client = cognito_idp_client(endpoint_url)
-    pool_id = client.create_user_pool(**user_pool_request())["UserPool"]["Id"]
-    app_client = client.create_user_pool_client(**user_pool_client_request(pool_id))
+    created = create_pool(boto3_call(cognito_idp_client(endpoint_url)))
     return PoolConfig(
         region=REGION,
-        user_pool_id=pool_id,
-        client_id=app_client["UserPoolClient"]["ClientId"],
-        client_secret=app_client["UserPoolClient"]["ClientSecret"],
+        user_pool_id=created.user_pool_id,
+        client_id=created.client_id,
+        client_secret=created.client_secret,
         endpoint_url=endpoint_url,
     )
 

@@ -14,8 +14,8 @@ import httpx
 
 from benchmarks.http_load import run_get_load
 from benchmarks.report import Row, Target, format_throughput
-from benchmarks.servers import free_port
 from benchmarks.stats import Throughput, ratio
+from devstack.ports import free_port
 from devstack.stack import Stack
 
 RATIO_TARGET = Target(minimum=0.75)

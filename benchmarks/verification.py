@@ -24,10 +24,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from app.core.tokens import TokenVerifier
-from benchmarks.cognito_servers import PASSWORD, encode, secret_hash
+from benchmarks.cognito_servers import PASSWORD, encode
 from benchmarks.loadgen import cognito_request
 from benchmarks.report import Row
 from emulator import EmulatorServer, PoolConfig
+from emulator.secret_hash import compute_secret_hash
 
 USERNAME = "bench-verify-user"
 
@@ -83,7 +84,7 @@ def issue_access_tokens(server: EmulatorServer, pool: PoolConfig, count: int) ->
         answer: dict[str, Any] = json.loads(body)
         return answer
 
-    hashed = secret_hash(USERNAME, pool.client_id, pool.client_secret)
+    hashed = compute_secret_hash(pool.client_id, pool.client_secret, USERNAME)
     call(
         "SignUp",
         {

@@ -24,7 +24,8 @@ import pytest
 from botocore.config import Config
 
 from contract_tests.secret_hash import reference_secret_hash
-from emulator.bootstrap import user_pool_client_request, user_pool_request
+from devstack.ports import free_port
+from emulator.pool_definition import boto3_call, create_pool
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -131,23 +132,14 @@ def local_client(endpoint_url: str, region: str) -> CognitoIdentityProviderClien
 
 
 def provision_pool(client: CognitoIdentityProviderClient, name: str) -> tuple[str, str, str]:
-    """Creates a pool and client exactly as the emulator bootstraps one; (pool, client, secret).
+    """Creates the kit's pool as the emulator bootstraps it; (pool, client, secret).
 
-    The very requests the emulator's bootstrap sends, here through boto3: a difference between
-    moto and the emulator is then a difference in the server, not in the setup.
+    The very requests the emulator's bootstrap sends (`emulator.pool_definition`), here through
+    boto3: a difference between moto and the emulator is then a difference in the server, not in
+    the setup.
     """
-    pool = client.create_user_pool(**user_pool_request(name))["UserPool"]
-    app_client = client.create_user_pool_client(
-        **user_pool_client_request(pool["Id"], f"{name}-client")
-    )["UserPoolClient"]
-    return pool["Id"], app_client["ClientId"], app_client["ClientSecret"]
-
-
-def free_local_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    created = create_pool(boto3_call(client), pool_name=name, client_name=f"{name}-client")
+    return created.user_pool_id, created.client_id, created.client_secret
 
 
 class MotoServerProcess:
@@ -158,7 +150,7 @@ class MotoServerProcess:
     """
 
     def __init__(self) -> None:
-        self.port = free_local_port()
+        self.port = free_port()
         self.endpoint_url = f"http://127.0.0.1:{self.port}"
         self._process: subprocess.Popen[bytes] | None = None
 

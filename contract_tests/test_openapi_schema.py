@@ -27,10 +27,10 @@ from starlette.testclient import TestClient
 
 from contract_tests.body_validity import BodyValidity
 from contract_tests.service import service_under_test
+from emulator.pool_definition import ADMIN_GROUP
 
 SERVICE = service_under_test("contract-schema")
 PASSWORD = "Correct-Horse-7"
-ADMIN_GROUP = "admin"
 SIGN_UP_PURPOSES = ("sign_up", "resend")
 MAX_USERNAME_LENGTH = 128
 MAX_PASSWORD_LENGTH = 256
@@ -85,10 +85,10 @@ def signed_up_user_token() -> str:
 
 
 def add_to_admin_group(username: str) -> None:
-    admin, pool_id = SERVICE.admin, SERVICE.pool.user_pool_id
-    if not admin.list_groups(UserPoolId=pool_id)["Groups"]:
-        admin.create_group(UserPoolId=pool_id, GroupName=ADMIN_GROUP)
-    admin.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=ADMIN_GROUP)
+    """Into the group the pool definition creates, so the /admin routes are reached too."""
+    SERVICE.admin.admin_add_user_to_group(
+        UserPoolId=SERVICE.pool.user_pool_id, Username=username, GroupName=ADMIN_GROUP
+    )
 
 
 @schema.auth()

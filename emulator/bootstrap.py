@@ -1,24 +1,20 @@
-"""The pool and app client a fresh emulator starts with, configured like a typical real one.
+"""The pool a fresh emulator starts with: the kit's pool definition, and the settings an app
+needs to reach it.
 
-Created through the same operations (CreateUserPool, CreateUserPoolClient) a boto3 client would
-send, so the emulator's fidelity layer sees them exactly as it would see a user's own setup.
+Created through the same operations (CreateUserPool, CreateUserPoolClient, CreateGroup) a boto3
+client would send, so the emulator's fidelity layer sees them exactly as it would see a user's own
+setup, and `cognito-kit-provision` creates the very same pool on AWS (`emulator.pool_definition`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-Dispatch = Callable[[str, dict[str, Any]], dict[str, Any]]
-
-DEFAULT_POOL_NAME = "cognito-kit"
-DEFAULT_CLIENT_NAME = "cognito-kit-app"
-EXPLICIT_AUTH_FLOWS = (
-    "ALLOW_USER_PASSWORD_AUTH",
-    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-    "ALLOW_REFRESH_TOKEN_AUTH",
-    "ALLOW_USER_SRP_AUTH",
+from emulator.pool_definition import (
+    DEFAULT_CLIENT_NAME,
+    DEFAULT_POOL_NAME,
+    CognitoCall,
+    create_pool,
 )
 
 
@@ -48,70 +44,20 @@ class PoolConfig:
         return "".join(f"{key}={value}\n" for key, value in self.as_env().items())
 
 
-def user_pool_request(pool_name: str = DEFAULT_POOL_NAME) -> dict[str, Any]:
-    """Cognito's default password policy, self sign-up, email as the auto-verified attribute."""
-    return {
-        "PoolName": pool_name,
-        "Policies": {
-            "PasswordPolicy": {
-                "MinimumLength": 8,
-                "RequireUppercase": True,
-                "RequireLowercase": True,
-                "RequireNumbers": True,
-                "RequireSymbols": True,
-                "TemporaryPasswordValidityDays": 7,
-            }
-        },
-        "AutoVerifiedAttributes": ["email"],
-        "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": False},
-        "Schema": [
-            {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True}
-        ],
-        "AccountRecoverySetting": {
-            "RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]
-        },
-        "VerificationMessageTemplate": {"DefaultEmailOption": "CONFIRM_WITH_CODE"},
-    }
-
-
-def user_pool_client_request(
-    user_pool_id: str, client_name: str = DEFAULT_CLIENT_NAME
-) -> dict[str, Any]:
-    """A confidential client (with secret) and Cognito's default token lifetimes."""
-    return {
-        "UserPoolId": user_pool_id,
-        "ClientName": client_name,
-        "GenerateSecret": True,
-        "ExplicitAuthFlows": list(EXPLICIT_AUTH_FLOWS),
-        "PreventUserExistenceErrors": "ENABLED",
-        "EnableTokenRevocation": True,
-        "AccessTokenValidity": 60,
-        "IdTokenValidity": 60,
-        "RefreshTokenValidity": 30,
-        "TokenValidityUnits": {
-            "AccessToken": "minutes",
-            "IdToken": "minutes",
-            "RefreshToken": "days",
-        },
-    }
-
-
 def bootstrap(
-    dispatch: Dispatch,
+    dispatch: CognitoCall,
     *,
     region: str,
     endpoint_url: str,
     pool_name: str = DEFAULT_POOL_NAME,
     client_name: str = DEFAULT_CLIENT_NAME,
 ) -> PoolConfig:
-    pool = dispatch("CreateUserPool", user_pool_request(pool_name))["UserPool"]
-    client = dispatch("CreateUserPoolClient", user_pool_client_request(pool["Id"], client_name))[
-        "UserPoolClient"
-    ]
+    """Creates the defined pool through the emulator's `dispatch`; the settings to reach it."""
+    created = create_pool(dispatch, pool_name=pool_name, client_name=client_name)
     return PoolConfig(
         region=region,
-        user_pool_id=pool["Id"],
-        client_id=client["ClientId"],
-        client_secret=client["ClientSecret"],
+        user_pool_id=created.user_pool_id,
+        client_id=created.client_id,
+        client_secret=created.client_secret,
         endpoint_url=endpoint_url,
     )

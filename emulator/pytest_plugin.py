@@ -10,15 +10,14 @@ project that installs the kit.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from emulator.secret_hash import compute_secret_hash
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -40,10 +39,7 @@ class CognitoUser:
 
 def secret_hash(username: str, client_id: str, client_secret: str) -> str:
     """SECRET_HASH as a Cognito client computes it: Base64(HMAC-SHA256(secret, user + client))."""
-    digest = hmac.new(
-        client_secret.encode(), (username + client_id).encode(), hashlib.sha256
-    ).digest()
-    return base64.b64encode(digest).decode()
+    return compute_secret_hash(client_id, client_secret, username)
 
 
 def idp_client(endpoint_url: str, region: str) -> CognitoIdentityProviderClient:

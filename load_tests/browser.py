@@ -35,13 +35,13 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
+from devstack.ports import free_port
 from load_tests.provisioning import ProvisioningError, provision_accounts
 from load_tests.run import (
     REPO_ROOT,
     RunOptions,
     SetupError,
     Target,
-    free_port,
     local_stack,
     locust_command,
     locust_environment,

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class CognitoTarget:
-    """The pool the service uses; endpoint_url None means real AWS (default credential chain)."""
+class ServicePool:
+    """The user pool the service under load uses, reached with admin rights for the setup step;
+    endpoint_url None means real AWS (default credential chain)."""
 
     region: str
     user_pool_id: str
@@ -53,16 +54,16 @@ def new_password() -> str:
 
 
 def provision_accounts(
-    target: CognitoTarget, service_url: str, *, count: int, name_prefix: str
+    pool: ServicePool, service_url: str, *, count: int, name_prefix: str
 ) -> list[Account]:
-    cognito = target.admin_client()
+    cognito = pool.admin_client()
     accounts = []
     with httpx.Client(base_url=service_url, timeout=30) as service:
         for number in range(count):
             username = f"{name_prefix}-{number:04d}"
             account = Account(username, new_password(), f"{username}@example.com")
             cognito.admin_create_user(
-                UserPoolId=target.user_pool_id,
+                UserPoolId=pool.user_pool_id,
                 Username=account.username,
                 UserAttributes=[
                     {"Name": "email", "Value": account.email},
@@ -71,7 +72,7 @@ def provision_accounts(
                 MessageAction="SUPPRESS",
             )
             cognito.admin_set_user_password(
-                UserPoolId=target.user_pool_id,
+                UserPoolId=pool.user_pool_id,
                 Username=account.username,
                 Password=account.password,
                 Permanent=True,
@@ -88,10 +89,10 @@ def provision_accounts(
     return accounts
 
 
-def confirmed_usernames(target: CognitoTarget) -> list[str]:
+def confirmed_usernames(pool: ServicePool) -> list[str]:
     """Every CONFIRMED user of the pool (meant for the emulator's fresh pool, not a real one)."""
-    cognito = target.admin_client()
-    pages = cognito.get_paginator("list_users").paginate(UserPoolId=target.user_pool_id)
+    cognito = pool.admin_client()
+    pages = cognito.get_paginator("list_users").paginate(UserPoolId=pool.user_pool_id)
     return [
         user["Username"]
         for page in pages

@@ -1,7 +1,7 @@
 """One load run: bring up (or point at) the service, provision accounts, run Locust, judge it.
 
 Locust runs in a subprocess only: importing it here would monkey-patch this process with gevent,
-and this process hosts the emulator's server thread (see DESIGN.md, Pitfalls).
+and this process hosts the emulator's server thread.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,10 +23,11 @@ from pathlib import Path
 import httpx
 from botocore.exceptions import BotoCoreError, ClientError
 
+from devstack.ports import free_port
 from load_tests.consistency import ConsistencyReport, check_consistency, read_user_rows
 from load_tests.provisioning import (
-    CognitoTarget,
     ProvisioningError,
+    ServicePool,
     confirmed_usernames,
     provision_accounts,
 )
@@ -84,7 +84,7 @@ class Target:
     """Where the load goes and what the run may read afterwards."""
 
     service_url: str
-    cognito: CognitoTarget
+    cognito: ServicePool
     emulator_url: str
     database_url: str | None
     fresh_pool: bool
@@ -103,13 +103,6 @@ def parse_run_time(text: str) -> int:
         raise ValueError(f"not a run time: {text!r} (examples: 60s, 1m30s, 1h)")
     hours, minutes, seconds = (int(part or 0) for part in match.groups())
     return hours * 3600 + minutes * 60 + seconds
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def locust_command(
@@ -172,7 +165,7 @@ def local_stack(options: RunOptions, out: Path) -> Iterator[Target]:
         assert stack.pool is not None
         yield Target(
             service_url=stack.service_url,
-            cognito=CognitoTarget(
+            cognito=ServicePool(
                 region=stack.pool.region,
                 user_pool_id=stack.pool.user_pool_id,
                 endpoint_url=stack.pool.endpoint_url,
@@ -213,7 +206,7 @@ def deployed_service(options: RunOptions) -> Iterator[Target]:
         ) from None
     yield Target(
         service_url=service_url,
-        cognito=CognitoTarget(
+        cognito=ServicePool(
             region=settings.AWS_REGION,
             user_pool_id=settings.AWS_COGNITO_USER_POOL_ID,
             endpoint_url=settings.AWS_COGNITO_ENDPOINT_URL or None,

@@ -24,7 +24,9 @@ class AppClient:
 
 
 @dataclass(frozen=True)
-class Account:
+class ContractUser:
+    """A user a contract test signed up on its target, with the sub Cognito gave it."""
+
     username: str
     password: str
     email: str
@@ -42,7 +44,7 @@ class Accounts:
     def new_username() -> str:
         return f"contract-{uuid.uuid4().hex[:12]}"
 
-    def sign_up(self, username: str | None = None, password: str = PASSWORD) -> Account:
+    def sign_up(self, username: str | None = None, password: str = PASSWORD) -> ContractUser:
         username = username or self.new_username()
         email = f"{username}@example.com"
         response = self.target.client.sign_up(
@@ -53,9 +55,9 @@ class Accounts:
             UserAttributes=[{"Name": "email", "Value": email}],
         )
         self._created.append(username)
-        return Account(username, password, email, response["UserSub"])
+        return ContractUser(username, password, email, response["UserSub"])
 
-    def confirmed(self) -> Account:
+    def confirmed(self) -> ContractUser:
         """A confirmed user with a verified email, as a confirmation code would leave them.
 
         Through the admin API, so it works on every target without reading a code: Cognito's
@@ -73,7 +75,7 @@ class Accounts:
         )
         return account
 
-    def log_in(self, account: Account, password: str | None = None) -> dict[str, Any]:
+    def log_in(self, account: ContractUser, password: str | None = None) -> dict[str, Any]:
         """USER_PASSWORD_AUTH with SECRET_HASH; returns AuthenticationResult."""
         response = self.target.client.initiate_auth(
             ClientId=self.target.client_id,
@@ -87,7 +89,7 @@ class Accounts:
         result: dict[str, Any] = response["AuthenticationResult"]  # type: ignore[assignment]
         return result
 
-    def refresh(self, account: Account, refresh_token: str) -> dict[str, Any]:
+    def refresh(self, account: ContractUser, refresh_token: str) -> dict[str, Any]:
         response = self.target.client.initiate_auth(
             ClientId=self.target.client_id,
             AuthFlow="REFRESH_TOKEN_AUTH",

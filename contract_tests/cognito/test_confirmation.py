@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contract_tests.cognito.accounts import Account, Accounts
+from contract_tests.cognito.accounts import Accounts, ContractUser
 from contract_tests.cognito.errors import cognito_error
 from contract_tests.targets import CognitoTarget
 
@@ -12,7 +12,9 @@ SIGN_UP_CODE_PURPOSES = ("sign_up", "resend")
 SIGN_UP_CODE_LIFETIME_SECONDS = 24 * 3600
 
 
-def confirm(target: CognitoTarget, account: Account, code: str, *, secret_hash: bool = True) -> Any:
+def confirm(
+    target: CognitoTarget, account: ContractUser, code: str, *, secret_hash: bool = True
+) -> Any:
     if not secret_hash:
         return target.client.confirm_sign_up(
             ClientId=target.client_id, Username=account.username, ConfirmationCode=code
@@ -25,7 +27,7 @@ def confirm(target: CognitoTarget, account: Account, code: str, *, secret_hash: 
     )
 
 
-def a_wrong_code(target: CognitoTarget, account: Account) -> str:
+def a_wrong_code(target: CognitoTarget, account: ContractUser) -> str:
     """A code that is not the one delivered (known exactly where an outbox exists)."""
     if target.outbox is None:
         return "000000"
@@ -33,7 +35,7 @@ def a_wrong_code(target: CognitoTarget, account: Account) -> str:
     return f"{(int(right) + 1) % 1_000_000:06d}"
 
 
-def user_status(target: CognitoTarget, account: Account) -> str:
+def user_status(target: CognitoTarget, account: ContractUser) -> str:
     return target.client.admin_get_user(UserPoolId=target.user_pool_id, Username=account.username)[
         "UserStatus"
     ]
@@ -97,7 +99,7 @@ def test_confirm_without_secret_hash_is_refused(
 
 def test_confirming_an_unknown_user_is_a_client_error(cognito_target: CognitoTarget) -> None:
     """ConfirmSignUp for an unknown user: a 4xx code the service maps to 400 (no 5xx)."""
-    nobody = Account(Accounts.new_username(), "", "", "")
+    nobody = ContractUser(Accounts.new_username(), "", "", "")
     cognito_error(
         lambda: confirm(cognito_target, nobody, "123456"),
         "UserNotFoundException",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contract_tests.cognito.accounts import OTHER_PASSWORD, Account, Accounts
+from contract_tests.cognito.accounts import OTHER_PASSWORD, Accounts, ContractUser
 from contract_tests.cognito.errors import cognito_error
 from contract_tests.targets import CognitoTarget
 
@@ -19,7 +19,7 @@ def forgot_password(target: CognitoTarget, username: str) -> Any:
 
 
 def confirm_forgot_password(
-    target: CognitoTarget, account: Account, code: str, password: str = OTHER_PASSWORD
+    target: CognitoTarget, account: ContractUser, code: str, password: str = OTHER_PASSWORD
 ) -> Any:
     return target.client.confirm_forgot_password(
         ClientId=target.client_id,

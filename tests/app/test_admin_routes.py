@@ -16,12 +16,10 @@ from app.main import create_app
 
 @pytest.fixture
 def admin(flows: Flows, cognito_idp_client: CognitoIdentityProviderClient) -> ServiceUser:
-    """A user in the Cognito group "admin", logged in again so the token carries the group."""
+    """A user in the pool's Cognito group "admin", logged in again so the token carries it."""
     user = flows.registered_user("root")
-    pool_id = flows.pool.user_pool_id
-    cognito_idp_client.create_group(UserPoolId=pool_id, GroupName="admin")
     cognito_idp_client.admin_add_user_to_group(
-        UserPoolId=pool_id, Username="root", GroupName="admin"
+        UserPoolId=flows.pool.user_pool_id, Username="root", GroupName="admin"
     )
     user.tokens = flows.login("root").json()
     return user

@@ -1,16 +1,21 @@
 """`cognito-kit-provision` against the emulator: the pool, client and group it creates, the
 `.env` it writes, and a service started from that `.env`."""
 
+import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
+import app.provision
+from app.api.routes.admin import ADMIN_GROUP
 from app.core.config import Settings
 from app.main import create_app
-from app.provision import main
+from app.provision import main, update_env_file
 from emulator.server import EmulatorServer
 
 
@@ -75,7 +80,8 @@ def test_the_pool_and_client_have_what_the_service_needs(
         app_client["ExplicitAuthFlows"]
     )
     assert app_client["PreventUserExistenceErrors"] == "ENABLED"
-    assert [group["GroupName"] for group in groups] == ["admin"]
+    assert [group["GroupName"] for group in groups] == [ADMIN_GROUP]
+    assert pool["DeletionProtection"] == "INACTIVE"
 
 
 def test_the_service_runs_from_the_provisioned_env_file(
@@ -101,8 +107,11 @@ def test_the_service_runs_from_the_provisioned_env_file(
     assert me.json()["username"] == "alice"
 
 
-def test_provisioning_for_aws_drops_a_leftover_emulator_endpoint(
-    cognito_emulator: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_provisioning_for_aws_drops_a_leftover_emulator_endpoint_and_protects_the_pool(
+    cognito_emulator: EmulatorServer,
+    cognito_idp_client: CognitoIdentityProviderClient,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text("AWS_COGNITO_ENDPOINT_URL=http://127.0.0.1:9229\nOTHER=1\n")
@@ -117,7 +126,8 @@ def test_provisioning_for_aws_drops_a_leftover_emulator_endpoint(
     values = read_env(env_file)
     assert "AWS_COGNITO_ENDPOINT_URL" not in values
     assert values["OTHER"] == "1"
-    assert values["AWS_COGNITO_USER_POOL_ID"]
+    pool = cognito_idp_client.describe_user_pool(UserPoolId=values["AWS_COGNITO_USER_POOL_ID"])
+    assert pool["UserPool"]["DeletionProtection"] == "ACTIVE"
 
 
 def test_provisioning_failure_is_reported_not_raised(
@@ -130,3 +140,53 @@ def test_provisioning_failure_is_reported_not_raised(
     assert code == 1
     assert "cognito-kit-provision:" in capsys.readouterr().err
     assert not env_file.exists()
+
+
+@pytest.fixture
+def permissive_umask() -> Iterator[None]:
+    previous = os.umask(0)
+    yield
+    os.umask(previous)
+
+
+def test_a_readable_env_file_is_owner_only_before_the_secret_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """python-dotenv gives each rewritten file the old file's mode: the file must be owner-only
+    before the first key goes in, not only once they all are."""
+    env_file = tmp_path / ".env"
+    env_file.write_text("OTHER=1\n")
+    env_file.chmod(0o644)
+    modes_while_writing = []
+    write = app.provision.set_key
+
+    def watched_write(path: Path, key: str, value: str, **options: Any) -> object:
+        result = write(path, key, value, **options)
+        modes_while_writing.append(stat.S_IMODE(env_file.stat().st_mode))
+        return result
+
+    monkeypatch.setattr(app.provision, "set_key", watched_write)
+
+    update_env_file(
+        env_file, {"AWS_COGNITO_APP_CLIENT_ID": "id", "AWS_COGNITO_APP_CLIENT_SECRET": "s"}
+    )
+
+    assert modes_while_writing == [0o600, 0o600]
+    assert env_file.read_text() == (
+        "OTHER=1\nAWS_COGNITO_APP_CLIENT_ID=id\nAWS_COGNITO_APP_CLIENT_SECRET=s\n"
+    )
+
+
+def test_a_new_env_file_is_owner_only_whatever_the_umask(
+    tmp_path: Path, permissive_umask: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Also: removing a key the file does not hold is quietly nothing (no dotenv warning)."""
+    env_file = tmp_path / ".env"
+
+    update_env_file(
+        env_file, {"AWS_COGNITO_APP_CLIENT_SECRET": "s"}, remove=["AWS_COGNITO_ENDPOINT_URL"]
+    )
+
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    assert env_file.read_text() == "AWS_COGNITO_APP_CLIENT_SECRET=s\n"
+    assert caplog.records == []

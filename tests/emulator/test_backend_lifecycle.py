@@ -517,7 +517,7 @@ def test_operations_the_overlay_leaves_alone_still_reach_moto(
     assert [u["Username"] for u in listed] == [user.username]
     cognito_idp_client.create_group(UserPoolId=cognito_pool.user_pool_id, GroupName="staff")
     groups = cognito_idp_client.list_groups(UserPoolId=cognito_pool.user_pool_id)["Groups"]
-    assert [g["GroupName"] for g in groups] == ["staff"]
+    assert [g["GroupName"] for g in groups] == ["admin", "staff"]
     with pytest.raises(cognito_idp_client.exceptions.ResourceNotFoundException):
         cognito_idp_client.describe_user_pool(UserPoolId="us-east-1_missing")
 

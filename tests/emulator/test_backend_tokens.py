@@ -130,12 +130,7 @@ def test_groups_appear_in_both_tokens(
 def test_id_token_holds_only_the_attributes_the_client_may_read(
     cognito_emulator: EmulatorServer, cognito_pool: PoolConfig, cognito_idp_client: Any
 ) -> None:
-    client = cognito_idp_client.create_user_pool_client(
-        UserPoolId=cognito_pool.user_pool_id,
-        ClientName="narrow",
-        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"],
-        ReadAttributes=["email", "email_verified"],
-    )["UserPoolClient"]
+    """A client without ReadAttributes reads every attribute; one with them reads only those."""
     user = create_confirmed_user(cognito_emulator, cognito_pool, cognito_idp_client)
     cognito_idp_client.admin_update_user_attributes(
         UserPoolId=cognito_pool.user_pool_id,
@@ -143,17 +138,23 @@ def test_id_token_holds_only_the_attributes_the_client_may_read(
         UserAttributes=[{"Name": "name", "Value": "Ann Example"}],
     )
 
-    tokens = cognito_idp_client.admin_initiate_auth(
-        UserPoolId=cognito_pool.user_pool_id,
-        ClientId=client["ClientId"],
-        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": user.username, "PASSWORD": user.password},
-    )["AuthenticationResult"]
-    narrow = verify(tokens["IdToken"], cognito_pool, client["ClientId"])
-    wide = verify(
-        refresh(cognito_idp_client, cognito_pool, user)["AuthenticationResult"]["IdToken"],
-        cognito_pool,
-    )
+    def id_token_claims(**read_attributes: list[str]) -> dict[str, Any]:
+        client = cognito_idp_client.create_user_pool_client(
+            UserPoolId=cognito_pool.user_pool_id,
+            ClientName="reader",
+            ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"],
+            **read_attributes,
+        )["UserPoolClient"]
+        tokens = cognito_idp_client.admin_initiate_auth(
+            UserPoolId=cognito_pool.user_pool_id,
+            ClientId=client["ClientId"],
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": user.username, "PASSWORD": user.password},
+        )["AuthenticationResult"]
+        return verify(tokens["IdToken"], cognito_pool, client["ClientId"])
+
+    narrow = id_token_claims(ReadAttributes=["email", "email_verified"])
+    wide = id_token_claims()
 
     assert narrow["email"] == user.email and "name" not in narrow
     assert wide["name"] == "Ann Example"

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from load_tests.__main__ import build_parser, options_from
-from load_tests.provisioning import CognitoTarget
+from load_tests.provisioning import ServicePool
 from load_tests.run import Target, locust_command, parse_run_time
 
 TARGET = Target(
     service_url="http://127.0.0.1:8123",
-    cognito=CognitoTarget("us-east-1", "us-east-1_abc", "http://127.0.0.1:9229"),
+    cognito=ServicePool("us-east-1", "us-east-1_abc", "http://127.0.0.1:9229"),
     emulator_url="http://127.0.0.1:9229",
     database_url="sqlite:///x.db",
     fresh_pool=True,
