@@ -122,6 +122,14 @@ class EmulatorBackend:
     def outbox(
         self, pool_id: str | None = None, username: str | None = None
     ) -> list[dict[str, Any]]:
+        """Messages sent, oldest first; `username` names a user as the pool does (any
+        capitalization in a case-insensitive pool, an email or phone alias)."""
+        pool = self._moto.find_pool(pool_id) if pool_id is not None else None
+        if pool is not None and username is not None:
+            user = self._users.find(pool, username)
+            username = (
+                user.username if user is not None else self._users.stored_username(pool, username)
+            )
         return self._codes.outbox(pool_id, username)
 
     def rotate_keys(self, pool_id: str) -> str:

@@ -17,10 +17,10 @@ from typing import Any
 import jwt
 import pytest
 
-from contract_tests.cognito.accounts import PASSWORD, Account, Accounts
+from contract_tests.cognito.accounts import PASSWORD, Accounts, ContractUser
 from contract_tests.cognito.errors import cognito_error
 from contract_tests.targets import CognitoTarget
-from emulator.bootstrap import user_pool_client_request, user_pool_request
+from emulator.pool_definition import user_pool_client_request, user_pool_request
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def insensitive_target(cognito_target: CognitoTarget) -> Iterator[CognitoTarget]
         client.delete_user_pool(UserPoolId=pool_id)
 
 
-def mixed_case_account(target: CognitoTarget) -> Account:
+def mixed_case_account(target: CognitoTarget) -> ContractUser:
     """A confirmed user whose username has capitals (Contract-...)."""
     account = Accounts(target).sign_up(f"Contract-{uuid.uuid4().hex[:12]}")
     target.client.admin_confirm_sign_up(UserPoolId=target.user_pool_id, Username=account.username)

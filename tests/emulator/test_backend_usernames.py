@@ -17,7 +17,8 @@ import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
-from emulator.bootstrap import PoolConfig, user_pool_client_request, user_pool_request
+from emulator.bootstrap import PoolConfig
+from emulator.pool_definition import user_pool_client_request, user_pool_request
 from emulator.pytest_plugin import secret_hash
 from emulator.server import EmulatorServer
 
@@ -29,6 +30,7 @@ def make_pool(
 ) -> PoolConfig:
     """A pool and client with a secret; `case_sensitive` None leaves UsernameConfiguration out."""
     request = {**user_pool_request("usernames"), **settings}
+    request.pop("UsernameConfiguration")
     if case_sensitive is not None:
         request["UsernameConfiguration"] = {"CaseSensitive": case_sensitive}
     pool_id = client.create_user_pool(**request)["UserPool"]["Id"]
@@ -314,3 +316,24 @@ def test_a_pool_without_username_configuration_stays_case_sensitive(
     assert error_code(
         cognito_idp_client.admin_get_user, UserPoolId=pool.user_pool_id, Username="ALICE"
     ) == ("UserNotFoundException")
+
+
+def test_the_outbox_finds_a_users_codes_by_any_capitalization(
+    cognito_emulator: EmulatorServer, cognito_idp_client: Any, pool: PoolConfig
+) -> None:
+    sign_up(cognito_idp_client, pool, "Dana")
+
+    for asked_as in ("Dana", "dana", "DANA"):
+        messages = cognito_emulator.outbox(pool.user_pool_id, asked_as)
+        assert [(m["username"], m["purpose"]) for m in messages] == [("dana", "sign_up")]
+    assert cognito_emulator.outbox(pool.user_pool_id, "Dan") == []
+
+
+def test_a_case_sensitive_pools_outbox_matches_the_exact_username(
+    cognito_emulator: EmulatorServer, cognito_idp_client: Any
+) -> None:
+    strict = make_pool(cognito_emulator, cognito_idp_client, case_sensitive=None)
+    sign_up(cognito_idp_client, strict, "Dana")
+
+    assert len(cognito_emulator.outbox(strict.user_pool_id, "Dana")) == 1
+    assert cognito_emulator.outbox(strict.user_pool_id, "dana") == []
