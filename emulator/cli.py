@@ -138,6 +138,7 @@ def _announce(server: EmulatorServer, args: argparse.Namespace) -> None:
     lines = [
         f"Cognito emulator on {url} (region {server.region}, quotas {args.quotas})",
         f"  API (boto3 endpoint_url): {url}",
+        f"  Index page (browser):     {url}/",
         f"  Control API:              {url}/_emulator/health",
     ]
     if not args.no_bootstrap:

@@ -1,8 +1,10 @@
 """pytest fixtures for a running Cognito emulator (registered as the `cognito_emulator` plugin).
 
 Follows pytest-httpserver: one server per test session, started the first time a fixture asks
-for it, and reset after every test that used it. Override `cognito_emulator_options` in a
-conftest.py to pass EmulatorServer arguments (quotas, fixed_code, keys_dir, ...).
+for it, and reset before every test that uses it, so a test never sees what an earlier one left
+behind, whether it failed or reached the server some other way. Override
+`cognito_emulator_options` in a conftest.py to pass EmulatorServer arguments (quotas,
+fixed_code, keys_dir, ...).
 
 Importing this module imports nothing heavy: the plugin is loaded in every pytest run of every
 project that installs the kit.
@@ -117,10 +119,10 @@ def make_cognito_emulator(cognito_emulator_options: dict[str, Any]) -> Iterator[
 
 
 @pytest.fixture
-def cognito_emulator(make_cognito_emulator: EmulatorServer) -> Iterator[EmulatorServer]:
-    """The running emulator; wiped (pools, users, outbox, clock, faults) after the test."""
-    yield make_cognito_emulator
+def cognito_emulator(make_cognito_emulator: EmulatorServer) -> EmulatorServer:
+    """The running emulator, wiped (pools, users, outbox, clock, faults) before the test."""
     make_cognito_emulator.reset()
+    return make_cognito_emulator
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ import uvicorn
 
 from emulator.backend import EmulatorBackend
 from emulator.bootstrap import DEFAULT_CLIENT_NAME, DEFAULT_POOL_NAME, PoolConfig, bootstrap
+from emulator.http.app import EmulatorApp
 from emulator.quotas import QuotaLimiter
-from emulator.routing import EmulatorApp
 
 START_TIMEOUT_SECONDS = 10.0
 STOP_TIMEOUT_SECONDS = 5.0

@@ -67,6 +67,7 @@ def test_cli_serves_bootstraps_writes_env_file_and_stops_on_ctrl_c(
     assert (settings["AWS_ACCESS_KEY_ID"], settings["AWS_SECRET_ACCESS_KEY"]) == ("testing",) * 2
     url = settings["AWS_COGNITO_ENDPOINT_URL"]
     assert output[0].startswith(f"Cognito emulator on {url} (region us-east-1")
+    assert f"  Index page (browser):     {url}/" in output
     assert any(line.strip() == f"AWS_COGNITO_USER_POOL_ID={settings['AWS_COGNITO_USER_POOL_ID']}"
                for line in output)  # fmt: skip
     assert any(f"{url}/{settings['AWS_COGNITO_USER_POOL_ID']}/.well-known/jwks.json" in line

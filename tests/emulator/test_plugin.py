@@ -110,3 +110,45 @@ def test_fixtures_in_a_user_project(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:cacheprovider")
 
     result.assert_outcomes(passed=3)
+
+
+def test_each_test_starts_on_a_reset_emulator_whatever_came_before(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import time
+
+        def assert_clean(server):
+            assert server.backend.pool_ids() == []
+            assert server.outbox() == []
+            assert server.app.faults.describe() == []
+            assert abs(server.advance_clock(0) - time.time()) < 5
+
+        def test_fails_leaving_a_pool_a_user_a_fault_and_a_moved_clock(
+            cognito_emulator, cognito_user
+        ):
+            cognito_emulator.add_fault("GetUser", "InternalErrorException")
+            cognito_emulator.advance_clock(86400)
+            raise AssertionError("fails on purpose")
+
+        def test_sees_none_of_it(cognito_emulator):
+            assert_clean(cognito_emulator)
+
+        def test_leaves_state_through_the_session_server(make_cognito_emulator):
+            make_cognito_emulator.bootstrap()
+            make_cognito_emulator.add_fault("*", "ServiceUnavailable")
+            make_cognito_emulator.advance_clock(-3600)
+
+        def test_sees_none_of_that_either(cognito_emulator, cognito_idp_client):
+            assert_clean(cognito_emulator)
+            assert cognito_idp_client.list_user_pools(MaxResults=5)["UserPools"] == []
+        """
+    )
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(
+        ["FAILED *::test_fails_leaving_a_pool_a_user_a_fault_and_a_moved_clock*"]
+    )

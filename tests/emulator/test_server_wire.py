@@ -96,8 +96,12 @@ def test_empty_body_means_no_parameters(emulator_http: httpx.Client) -> None:
     response = call(emulator_http, "ListUserPools", b"")
 
     # Reaches the backend, which names the missing parameter rather than failing to parse.
-    assert response.status_code in (200, 400)
-    assert response.json().get("__type") != "SerializationException"
+    assert response.status_code == 400
+    assert response.json() == {
+        "__type": "InvalidParameterException",
+        "message": "1 validation error detected: Value null at 'maxResults' failed to satisfy "
+        "constraint: Member must not be null",
+    }
 
 
 def test_unexpected_exception_is_500_and_logged_with_traceback(
@@ -111,7 +115,7 @@ def test_unexpected_exception_is_500_and_logged_with_traceback(
 
     monkeypatch.setattr(cognito_emulator.backend, "dispatch", broken)
     with (
-        caplog.at_level(logging.ERROR, logger="emulator.routing"),
+        caplog.at_level(logging.ERROR, logger="emulator.http.idp_api"),
         pytest.raises(ClientError) as raised,
     ):
         cognito_idp_client.list_user_pools(MaxResults=10)
@@ -119,7 +123,7 @@ def test_unexpected_exception_is_500_and_logged_with_traceback(
     assert raised.value.response["Error"]["Code"] == "InternalErrorException"
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
     assert "bug in the emulator" not in raised.value.response["Error"]["Message"]
-    [record] = [r for r in caplog.records if r.name == "emulator.routing"]
+    [record] = [r for r in caplog.records if r.name == "emulator.http.idp_api"]
     assert record.exc_info is not None
     assert "ListUserPools" in record.getMessage()
 
