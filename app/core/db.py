@@ -19,17 +19,14 @@ def make_engine(settings: DatabaseSettings) -> Engine:
     """An engine fit for a threaded server: SQLite connections shared across threads and waiting
     on locks instead of failing, PostgreSQL connections checked before use."""
     url = make_url(settings.DATABASE_URL)
+    # Connections kept open for the request threads (more open for a burst, closed after it).
+    pool = {"pool_size": settings.DATABASE_POOL_SIZE, "max_overflow": settings.DATABASE_POOL_SIZE}
     if url.get_backend_name() == "sqlite":
         connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
-        engine = create_engine(url, connect_args=connect_args)
+        engine = create_engine(url, connect_args=connect_args, **pool)
         event.listen(engine, "connect", _use_sqlite_write_ahead_log)
         return engine
-    return create_engine(
-        url,
-        pool_pre_ping=True,
-        pool_size=settings.DATABASE_POOL_SIZE,
-        max_overflow=settings.DATABASE_POOL_SIZE,
-    )
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def _use_sqlite_write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
