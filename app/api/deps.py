@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app import crud
 from app.api.errors import insufficient_scope, invalid_token, not_authenticated, user_disabled
@@ -66,13 +67,18 @@ BearerTokenDep = Annotated[str, Depends(bearer_token)]
 REVOKED = "Token has been revoked"
 
 
-def verified_claims(token: BearerTokenDep, services: ServicesDep) -> dict[str, Any]:
-    """The token's verified access-token claims (cached by the verifier until the token expires;
-    a JWKS fetch may block, so this runs in a worker thread)."""
+async def verified_claims(token: BearerTokenDep, services: ServicesDep) -> dict[str, Any]:
+    """The token's verified access-token claims: from the verifier's cache when it has them
+    (a token seen before, until it expires), else verified in a worker thread (the signature
+    costs CPU, and a JWKS fetch may block)."""
+    verifier = services.verifier
     try:
-        return services.verifier.verify_access_token(token)
+        claims = verifier.cached_access_claims(token)
+        if claims is None:
+            claims = await run_in_threadpool(verifier.verify_access_token, token)
     except InvalidTokenError as error:
         raise invalid_token(str(error)) from error
+    return claims
 
 
 VerifiedClaims = Annotated[dict[str, Any], Depends(verified_claims)]

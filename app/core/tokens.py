@@ -113,16 +113,22 @@ class TokenVerifier:
         """The verified claims of a Bearer access token (a copy: callers may not alter the cache).
 
         Raises InvalidTokenError (401) or JWKSUnavailableError (503)."""
-        _require_well_formed(token)
-        cache_key = _cache_key(token)
-        with self._claims_lock:
-            claims = self._claims.get(cache_key)
-        if claims is None:
-            claims = self._verify(token, "access")
-            if self._cache_size > 0:
-                with self._claims_lock:
-                    self._claims[cache_key] = claims
+        cached = self.cached_access_claims(token)
+        if cached is not None:
+            return cached
+        claims = self._verify(token, "access")
+        if self._cache_size > 0:
+            with self._claims_lock:
+                self._claims[_cache_key(token)] = claims
         return dict(claims)
+
+    def cached_access_claims(self, token: str) -> dict[str, Any] | None:
+        """The claims of an access token verified before and not expired yet (a copy), or None:
+        memory only, never blocks (an async caller needs no worker thread for it)."""
+        _require_well_formed(token)
+        with self._claims_lock:
+            cached = self._claims.get(_cache_key(token))
+        return None if cached is None else dict(cached)
 
     def verify_id_token(self, token: str) -> dict[str, Any]:
         """The verified claims of an ID token (not cached: read once per login)."""
