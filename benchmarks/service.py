@@ -6,7 +6,7 @@ top of the framework itself. The service reads the row the same way on both (one
 
 PostgreSQL: the server of `--postgres-url` (DATABASE_URL's format), in the database that URL
 names, the benchmark's own: dropped and created afresh for each run, never another's. When the
-server is unreachable, the rows say so (and the verdict lists them as not measured).
+server is unavailable, the rows say so (and the verdict lists them as not measured).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError
 
 from benchmarks.http_load import run_get_load
 from benchmarks.report import Row, Target, format_throughput
@@ -74,9 +74,9 @@ def postgres_database(url: str) -> Database:
         with server.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except SQLAlchemyError as error:
-        reason = str(error.orig or error).splitlines()[0]
-        return Database("PostgreSQL", url, f"PostgreSQL unreachable at {shown}: {reason}")
+    except DBAPIError as error:
+        reason = str(error.orig).splitlines()[0]
+        return Database("PostgreSQL", url, f"PostgreSQL unavailable at {shown}: {reason}")
     finally:
         server.dispose()
     return Database("PostgreSQL", url)

@@ -40,12 +40,12 @@ def test_service_rows_compare_me_with_healthz_against_the_06_target() -> None:
     assert postgres.benchmark == "service /users/me vs /healthz, PostgreSQL, 2 workers (wrk)"
 
 
-def test_an_unreachable_postgresql_says_so_in_its_row_and_is_not_measured() -> None:
+def test_an_unavailable_postgresql_says_so_in_its_row_and_is_not_measured() -> None:
     port = servers.free_port()  # nothing listens there
     database = postgres_database(f"postgresql+psycopg://postgres@127.0.0.1:{port}/bench_own")
     assert database.unavailable is not None
     assert database.unavailable.startswith(
-        f"PostgreSQL unreachable at postgresql+psycopg://postgres@127.0.0.1:{port}/bench_own: "
+        f"PostgreSQL unavailable at postgresql+psycopg://postgres@127.0.0.1:{port}/bench_own: "
     )
 
     runs = service_measure(
