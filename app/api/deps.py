@@ -88,8 +88,9 @@ def get_authenticated(
     token: BearerTokenDep, claims: VerifiedClaims, services: ServicesDep
 ) -> Authenticated:
     """The caller: the user's row read now (rebuilt if the sign-up's write was lost), admitted by
-    the one rule of app/core/auth.py. FastAPI solves it once per request, however many of a
-    route's dependencies ask for it."""
+    the one rule of app/core/auth.py. A plain function, so FastAPI runs it in a worker thread
+    (the database may block); it solves it once per request, however many of a route's
+    dependencies ask for it."""
     user = crud.read_user(services.engine, claims["sub"])
     if user is None:
         # The sign-up's row was lost (or the user signed up elsewhere): rebuild it, with the
