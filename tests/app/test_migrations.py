@@ -208,6 +208,18 @@ def test_the_service_refuses_a_database_migrated_by_a_newer_version(
     )
 
 
+def test_served_without_lifespan_events_requests_on_an_empty_database_are_503(
+    cognito_pool: PoolConfig, empty_sqlite_url: str
+) -> None:
+    client = TestClient(create_app(make_settings(cognito_pool, empty_sqlite_url)))  # no `with`
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json() == {"detail": "The database is unavailable; retry later"}
+    assert response.headers["Retry-After"] == "5"
+
+
 def test_uvicorn_exits_at_startup_with_one_line_naming_the_command(
     cognito_pool: PoolConfig, empty_sqlite_url: str, tmp_path: Path
 ) -> None:
