@@ -123,8 +123,9 @@ class TokenVerifier:
         return dict(claims)
 
     def cached_access_claims(self, token: str) -> dict[str, Any] | None:
-        """The claims of an access token verified before and not expired yet (a copy), or None:
-        memory only, never blocks (an async caller needs no worker thread for it)."""
+        """The claims of an access token verified before and not expired yet (a copy), or None;
+        InvalidTokenError for a malformed one. Memory only, never blocks (an async caller needs
+        no worker thread for it)."""
         _require_well_formed(token)
         with self._claims_lock:
             cached = self._claims.get(_cache_key(token))
@@ -194,8 +195,8 @@ class TokenVerifier:
             raise InvalidTokenError("Token is not valid yet")
 
     def _claims_valid_until(self, _key: bytes, claims: dict[str, Any], _now: float) -> float:
-        """How long the claims cache keeps verified claims: as long as verification would still
-        accept them (their `exp`, plus the leeway)."""
+        """Until when the claims cache keeps verified claims: as long as verification would
+        still accept them (their `exp`, plus the leeway)."""
         valid_until: float = claims["exp"] + self._leeway
         return valid_until
 
