@@ -189,17 +189,15 @@ def test_the_service_refuses_a_database_migrated_by_a_newer_version(
     cognito_pool: PoolConfig, database_url: str
 ) -> None:
     engine = create_engine(database_url)
+    shown = engine.url.render_as_string(hide_password=True)
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = 'f00d'"))
-    engine.dispose()
-    shown = engine.url.render_as_string(hide_password=True)
     try:
         refused = refusal(cognito_pool, database_url)
-    finally:
-        migrate_back = create_engine(database_url)
-        with migrate_back.begin() as connection:
+    finally:  # on PostgreSQL the database is shared by the session's tests: put it back
+        with engine.begin() as connection:
             connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
-        migrate_back.dispose()
+        engine.dispose()
 
     assert refused == (
         f"The database {shown} is at revision f00d, which this version of the service does not "
