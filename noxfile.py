@@ -28,6 +28,15 @@ def dev(session: nox.Session) -> None:
 
 
 @nox.session
+def migrate(session: nox.Session) -> None:
+    """The service's database (DATABASE_URL, environment or .env) to the latest migration:
+    `alembic upgrade head`; `-- ARGS` runs `alembic ARGS` instead (`-- current`, `-- history`,
+    `-- revision --autogenerate -m "..."`)."""
+    install(session)
+    session.run("alembic", *(session.posargs or ["upgrade", "head"]))
+
+
+@nox.session
 def emulator(session: nox.Session) -> None:
     """The Cognito emulator alone (`-- --help` for its options)."""
     install(session)

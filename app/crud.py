@@ -3,12 +3,12 @@
 A row is created at sign-up, and again — if that write was lost — from verified token claims at
 the first login or authenticated request. Creation is race-safe: the primary key (Cognito's
 `sub`) and the unique username make a concurrent duplicate fail, and the loser re-reads the
-winner's row. The per-request read of a user's row is app/core/user_reader.py.
+winner's row.
 """
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import Engine, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 from sqlmodel import select as select_models
@@ -17,6 +17,16 @@ from app.core.cognito import CognitoProfile
 from app.models import User, utc_now
 
 _CREATE_ATTEMPTS = 3
+
+_USER_BY_SUB = select(User).where(col(User.sub) == bindparam("sub"))
+
+
+def read_user(engine: Engine, sub: str) -> User | None:
+    """The user's row as committed now, by any worker: a read-only snapshot attached to no
+    session (every authenticated request makes this one SELECT, so no ORM session for it)."""
+    with engine.connect() as connection:
+        found = connection.execute(_USER_BY_SUB, {"sub": sub}).first()
+    return None if found is None else User.model_construct(**found._mapping)
 
 
 def ensure_user(session: Session, profile: CognitoProfile) -> User:

@@ -1,16 +1,19 @@
 """The FastAPI application: `create_app(settings)` for tests and embedding, `app` for
 `uvicorn app.main:app` (settings from the environment / `.env`, read at startup)."""
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import install_error_handlers
 from app.api.main import api_router
 from app.core.config import Settings
+from app.core.migrations import SchemaNotMigratedError
 from app.core.services import ServicesProvider
 
 DESCRIPTION = """\
@@ -21,12 +24,39 @@ Use **Authorize** with a verified user's username and password: Swagger UI posts
 """
 
 
+class OneLineStartupRefusal:
+    """ASGI wrapper: when the service refuses to start on a database that is not at the latest
+    migration, the server logs the refusal's one line, which names the command to run, instead of
+    Starlette's traceback around it (uvicorn then exits: "Application startup failed")."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_refusal_as_one_line(message: Message) -> None:
+            # Starlette sends "startup.failed" from inside its `except` around the lifespan, so
+            # the exception being handled is the refusal.
+            refusal = sys.exc_info()[1]
+            if message["type"] == "lifespan.startup.failed" and isinstance(
+                refusal, SchemaNotMigratedError
+            ):
+                message = {**message, "message": str(refusal)}
+            await send(message)
+
+        await self.app(scope, receive, send_refusal_as_one_line)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     services = ServicesProvider(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # Connect and create the tables before the first request (fails fast on bad settings).
+        # Connect and check the schema before the first request (fails fast on bad settings or
+        # a database not at the latest migration).
         await run_in_threadpool(services.get)
         try:
             yield
@@ -41,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.services = services
     install_error_handlers(application)
     application.include_router(api_router)
+    application.add_middleware(OneLineStartupRefusal)
     return application
 
 

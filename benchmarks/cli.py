@@ -51,6 +51,7 @@ class Plan:
     logins: int
     verifications: int
     cognito_local: bool
+    postgres_url: str
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Plan:
@@ -64,6 +65,7 @@ class Plan:
             logins=args.logins or (2_000 if quick else 10_000),
             verifications=200 if quick else 500,
             cognito_local=not args.no_cognito_local,
+            postgres_url=args.postgres_url,
         )
 
 
@@ -87,6 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--logins", type=int, help="logins for the memory section (10000)")
     parser.add_argument(
         "--no-cognito-local", action="store_true", help="skip the optional cognito-local column"
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_POSTGRES_URL", service.DEFAULT_POSTGRES_URL),
+        help="the service section's PostgreSQL, as a DATABASE_URL; the database it names is the "
+        "benchmark's own, dropped and created afresh "
+        f"($BENCH_POSTGRES_URL, else {service.DEFAULT_POSTGRES_URL})",
     )
     return parser
 
@@ -179,15 +188,20 @@ class Runner:
 
     def service(self) -> None:
         generator = load_generator_name()
-        results = service.measure(
+        databases = [
+            service.sqlite_database(self.workdir),
+            service.postgres_database(self.plan.postgres_url),
+        ]
+        runs = service.measure(
             self.workdir,
+            databases,
             workers=(1, 2),
             rounds=self.plan.service_rounds,
             seconds=self.plan.service_seconds,
             concurrency=8,
         )
-        self.rows += service.rows(results, generator)
-        self.sections["service"] = service.to_json(results, generator)
+        self.rows += service.rows(runs, generator)
+        self.sections["service"] = service.to_json(runs, generator)
         if generator != "wrk":
             self.notes.append(
                 "service: wrk not installed, the Python generator ran (it may saturate before "

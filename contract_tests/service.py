@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from app.core.config import Settings
+from app.core.migrations import migrate
 from app.main import create_app
 from contract_tests.shared_emulator import shared_emulator
 from contract_tests.targets import local_client
@@ -67,6 +68,7 @@ def service_under_test(name: str) -> ServiceUnderTest:
         "AWS_COGNITO_ENDPOINT_URL": pool.endpoint_url,
         "DATABASE_URL": f"sqlite:///{database_dir / 'app.db'}",
     }
+    migrate(values["DATABASE_URL"])
     settings = Settings(_env_file=None, **values)
     return ServiceUnderTest(
         app=create_app(settings),

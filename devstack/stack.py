@@ -2,7 +2,7 @@
 
 The emulator runs in this process (its state lives here); the service runs in its own process,
 with as many uvicorn workers as asked, so it is exercised exactly as it is deployed: configured
-through the environment only.
+through the environment only, its database migrated first (the service refuses one that is not).
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from pathlib import Path
 from types import TracebackType
 
 import httpx
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
+from app.core.migrations import migrate
 from emulator import EmulatorServer, PoolConfig
 
 DEFAULT_DATABASE_URL = "sqlite:///./app.db"
@@ -68,6 +71,11 @@ class Stack:
         return {**os.environ, **self.pool.as_env(), "DATABASE_URL": self.database_url}
 
     def start(self, timeout: float = 60.0) -> None:
+        try:
+            migrate(self.database_url)
+        except SQLAlchemyError as error:
+            shown = make_url(self.database_url).render_as_string(hide_password=True)
+            raise StackStartError(f"migrating {shown} failed: {error}") from error
         self.emulator.start()
         self.pool = self.emulator.bootstrap()
         log_dir = self.log_dir or Path(tempfile.gettempdir())

@@ -1,7 +1,10 @@
-"""FastAPI dependencies, as `Annotated` aliases (the full-stack template's style)."""
+"""FastAPI dependencies, as `Annotated` aliases (the full-stack template's style).
+
+An authenticated route's caller comes from one chain, whatever the database: the Bearer token →
+its verified claims → the user's row, read through SQLAlchemy and admitted by app/core/auth.py.
+"""
 
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -11,8 +14,9 @@ from starlette.concurrency import run_in_threadpool
 
 from app import crud
 from app.api.errors import insufficient_scope, invalid_token, not_authenticated, user_disabled
+from app.core.auth import Authenticated, UserDisabledError, admit
 from app.core.cognito import CognitoClient, CognitoProfile
-from app.core.revocation import TokenRevokedError, session_started_at
+from app.core.revocation import TokenRevokedError
 from app.core.services import Services, ServicesProvider
 from app.core.tokens import InvalidTokenError
 from app.models import User
@@ -41,81 +45,53 @@ async def get_cognito(services: ServicesDep) -> CognitoClient:
 CognitoDep = Annotated[CognitoClient, Depends(get_cognito)]
 
 
-@dataclass(frozen=True)
-class Authenticated:
-    """The caller: their row, their verified access-token claims and the token itself."""
+class BearerToken(OAuth2PasswordBearer):
+    """The OAuth2 password flow in the OpenAPI document (Swagger UI's Authorize posts the login
+    form to tokenUrl and sends the access token as Bearer), and the token of the Authorization
+    header; 401 without one (an empty one included)."""
 
-    user: User
-    claims: dict[str, Any]
-    token: str
-
-
-def bearer_token(request: Request) -> str:
-    """The Bearer token of the Authorization header (parsed as OAuth2PasswordBearer does);
-    401 without one."""
-    authorization = request.headers.get("Authorization")
-    if authorization:
-        scheme, _, token = authorization.partition(" ")
-        token = token.strip()
-        if token and scheme.lower() == "bearer":
-            return token
-    raise not_authenticated()
+    async def __call__(self, request: Request) -> str:  # type: ignore[override]
+        authorization = request.headers.get("Authorization")
+        if authorization:
+            scheme, _, token = authorization.partition(" ")
+            token = token.strip()
+            if token and scheme.lower() == "bearer":
+                return token
+        raise not_authenticated()
 
 
-# Where a request keeps its caller once authenticated: CurrentUser, CurrentAuth and the
-# group/scope guards on one route share one authentication.
-_AUTHENTICATED_KEY = "cognito_kit.authenticated"
+bearer_token = BearerToken(tokenUrl="/users/login", scheme_name="OAuth2PasswordBearer")
+BearerTokenDep = Annotated[str, Depends(bearer_token)]
 
 # The 401 detail for a token issued before its user's last logout.
 REVOKED = "Token has been revoked"
 
 
-async def authenticate_request(request: Request) -> Authenticated:
-    """The caller of this request: token → verified claims → user row → logout mark and
-    disabled flag, in one function (one dependency, not a chain of five)."""
-    scope = request.scope
-    known: Authenticated | None = scope.get(_AUTHENTICATED_KEY)
-    if known is not None:
-        return known
-    token = bearer_token(request)
-    provider: ServicesProvider = request.app.state.services
-    services = provider.get()
-    auth = authenticate_without_io(services, token) if services.local_database else None
-    if auth is None:
-        # Everything that may wait on the network (JWKS, Cognito, a database server) runs in a
-        # worker thread, in one hop.
-        auth = await run_in_threadpool(authenticate, services, token)
-    scope[_AUTHENTICATED_KEY] = auth
-    return auth
-
-
-def authenticate_without_io(services: Services, token: str) -> Authenticated | None:
-    """The common case, on the event loop: claims already verified (cached), the row read from
-    a local SQLite file, the logout mark decisive. None when anything needs the network."""
-    claims = services.verifier.cached_access_claims(token)
-    if claims is None:
-        return None
-    user = services.users.read(claims["sub"])
-    if user is None:
-        return None
-    verdict = services.revocation.verdict_without_cognito(
-        token, session_started_at(claims), user.tokens_valid_after
-    )
-    if verdict is None:
-        return None
-    if not verdict:
-        raise invalid_token(REVOKED)
-    return _admitted(user, claims, token)
-
-
-def authenticate(services: Services, token: str) -> Authenticated:
-    """Verify the token, load (or rebuild) the user's row, refuse revoked tokens and disabled
-    users. May block: JWKS fetch, database, Cognito."""
+async def verified_claims(token: BearerTokenDep, services: ServicesDep) -> dict[str, Any]:
+    """The token's verified access-token claims: from the verifier's cache when it has them
+    (a token seen before, until it expires), else verified in a worker thread (the signature
+    costs CPU, and a JWKS fetch may block)."""
+    verifier = services.verifier
     try:
-        claims = services.verifier.verify_access_token(token)
+        claims = verifier.cached_access_claims(token)
+        if claims is None:
+            claims = await run_in_threadpool(verifier.verify_access_token, token)
     except InvalidTokenError as error:
         raise invalid_token(str(error)) from error
-    user = services.users.read(claims["sub"])
+    return claims
+
+
+VerifiedClaims = Annotated[dict[str, Any], Depends(verified_claims)]
+
+
+def get_authenticated(
+    token: BearerTokenDep, claims: VerifiedClaims, services: ServicesDep
+) -> Authenticated:
+    """The caller: the user's row read now (rebuilt if the sign-up's write was lost), admitted by
+    the one rule of app/core/auth.py. A plain function, so FastAPI runs it in a worker thread
+    (the database may block); it solves it once per request, however many of a route's
+    dependencies ask for it."""
+    user = crud.read_user(services.engine, claims["sub"])
     if user is None:
         # The sign-up's row was lost (or the user signed up elsewhere): rebuild it, with the
         # email Cognito has now.
@@ -124,42 +100,20 @@ def authenticate(services: Services, token: str) -> Authenticated:
         with Session(services.engine) as session:
             user = crud.ensure_user(session, profile)
     try:
-        services.revocation.check(token, session_started_at(claims), user.tokens_valid_after)
+        return admit(services.revocation, user, claims, token)
     except TokenRevokedError as error:
         raise invalid_token(REVOKED) from error
-    return _admitted(user, claims, token)
+    except UserDisabledError as error:
+        raise user_disabled() from error
 
-
-def _admitted(user: User, claims: dict[str, Any], token: str) -> Authenticated:
-    """The caller of a token that is still valid, unless their account is disabled."""
-    if user.disabled:
-        raise user_disabled()
-    return Authenticated(user=user, claims=claims, token=token)
-
-
-class BearerAuthentication(OAuth2PasswordBearer):
-    """The OAuth2 password flow in the OpenAPI document (Swagger UI's Authorize), and the
-    authentication itself: a dependency of its own, so FastAPI solves one dependency per
-    authenticated route instead of a nested chain (each level costs microseconds per request)."""
-
-    async def __call__(self, request: Request) -> Authenticated:  # type: ignore[override]
-        return await authenticate_request(request)
-
-
-class BearerUser(OAuth2PasswordBearer):
-    """As BearerAuthentication, answering the caller's row."""
-
-    async def __call__(self, request: Request) -> User:  # type: ignore[override]
-        return (await authenticate_request(request)).user
-
-
-# One security scheme in the OpenAPI document, whichever of the two a route uses: Swagger UI's
-# "Authorize" posts the login form to tokenUrl and sends the access token as Bearer.
-_SCHEME_NAME = "OAuth2PasswordBearer"
-get_authenticated = BearerAuthentication(tokenUrl="/users/login", scheme_name=_SCHEME_NAME)
-get_current_user = BearerUser(tokenUrl="/users/login", scheme_name=_SCHEME_NAME)
 
 CurrentAuth = Annotated[Authenticated, Depends(get_authenticated)]
+
+
+async def get_current_user(auth: CurrentAuth) -> User:
+    return auth.user
+
+
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 

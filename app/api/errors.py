@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from app.core.cognito_errors import CognitoRequestFailed
+from app.core.migrations import SchemaNotMigratedError
 from app.core.tokens import JWKSUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,9 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(JWKSUnavailableError, _jwks_unavailable)
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(InterfaceError, _database_unavailable)
+    # Only without lifespan events (the app refuses to start otherwise): the first request finds
+    # the database not migrated.
+    app.add_exception_handler(SchemaNotMigratedError, _database_unavailable)
     app.add_exception_handler(IntegrityError, _database_conflict)
 
 

@@ -1,4 +1,5 @@
-"""The service's one Settings object, read from the environment or a `.env` file.
+"""The service's one Settings object, read from the environment or a `.env` file (its database
+part alone is DatabaseSettings, all that migrating the schema needs).
 
 The AWS_* names are the original tutorial's, so existing deployments keep working.
 """
@@ -9,11 +10,18 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-class Settings(BaseSettings):
+class DatabaseSettings(BaseSettings):
+    """The database alone: what migrating needs (app/alembic/env.py), no Cognito settings."""
+
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
     )
 
+    DATABASE_URL: str = "sqlite:///./app.db"
+    DATABASE_POOL_SIZE: int = Field(default=10, ge=1)
+
+
+class Settings(DatabaseSettings):
     AWS_REGION: str = Field(default="us-east-1", pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$")
     AWS_COGNITO_USER_POOL_ID: str = Field(pattern=r"^[\w-]+_[0-9a-zA-Z]+$", max_length=55)
     AWS_COGNITO_APP_CLIENT_ID: str = Field(pattern=r"^[\w+]+$", max_length=128)
@@ -22,9 +30,6 @@ class Settings(BaseSettings):
     AWS_COGNITO_APP_CLIENT_SECRET: SecretStr | None = None
     # Unset: real AWS. Set (e.g. http://127.0.0.1:9229): the emulator, for Cognito and the JWKS.
     AWS_COGNITO_ENDPOINT_URL: str | None = None
-
-    DATABASE_URL: str = "sqlite:///./app.db"
-    DATABASE_POOL_SIZE: int = Field(default=10, ge=1)
 
     # Cognito calls: a slow identity provider must not hold request threads for long.
     COGNITO_CONNECT_TIMEOUT_SECONDS: float = Field(default=2.0, gt=0)

@@ -21,9 +21,10 @@ is asked about the tokens issued in those seconds (and only those).
 
 import hashlib
 import threading
-from collections import OrderedDict
 from datetime import datetime
 from typing import Any
+
+from cachetools import LRUCache
 
 from app.core.cognito import CognitoClient
 from app.core.cognito_errors import CognitoRequestFailed
@@ -39,46 +40,38 @@ class RevocationChecker:
     ) -> None:
         self._cognito = cognito
         self._skew = clock_skew_seconds
-        self._cache_size = cache_size
-        self._decided: OrderedDict[tuple[bytes, float], bool] = OrderedDict()
+        # cachetools' caches are not thread-safe: every access holds the lock.
+        self._decided: LRUCache[tuple[bytes, float], bool] = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()
 
     def check(self, token: str, issued_at: float, tokens_valid_after: datetime | None) -> None:
         """Raises TokenRevokedError for a token issued before the logout mark; may raise
         CognitoRequestFailed (429/503) when Cognito has to decide and cannot."""
-        verdict = self.verdict_without_cognito(token, issued_at, tokens_valid_after)
-        if verdict is None and tokens_valid_after is not None:
-            verdict = self._ask_cognito(token, tokens_valid_after.timestamp())
-        if not verdict:
-            raise TokenRevokedError("Token has been revoked")
-
-    def verdict_without_cognito(
-        self, token: str, issued_at: float, tokens_valid_after: datetime | None
-    ) -> bool | None:
-        """True: accepted, False: revoked, None: only Cognito can tell (no I/O here)."""
         if tokens_valid_after is None:
-            return True
+            return
         mark = tokens_valid_after.timestamp()
         if issued_at > mark + self._skew:
-            return True
+            return
         if issued_at < mark - self._skew:
-            return False
+            raise TokenRevokedError("Token has been revoked")
+        key = _decision_key(token, mark)
         with self._lock:
-            return self._decided.get(_decision_key(token, mark))
+            accepted = self._decided.get(key)
+        if accepted is None:
+            accepted = self._ask_cognito(token)
+            with self._lock:
+                self._decided[key] = accepted
+        if not accepted:
+            raise TokenRevokedError("Token has been revoked")
 
-    def _ask_cognito(self, token: str, mark: float) -> bool:
+    def _ask_cognito(self, token: str) -> bool:
         try:
             self._cognito.get_user(token)
-            accepted = True
         except CognitoRequestFailed as failure:
             if failure.answer.status != 401:
                 raise
-            accepted = False
-        with self._lock:
-            self._decided[_decision_key(token, mark)] = accepted
-            while len(self._decided) > self._cache_size:
-                self._decided.popitem(last=False)
-        return accepted
+            return False
+        return True
 
 
 def _decision_key(token: str, mark: float) -> tuple[bytes, float]:

@@ -11,10 +11,10 @@ from sqlalchemy import Engine
 
 from app.core.cognito import CognitoClient
 from app.core.config import Settings, get_settings
-from app.core.db import create_db_and_tables, make_engine
+from app.core.db import make_engine
+from app.core.migrations import require_latest_schema
 from app.core.revocation import RevocationChecker
 from app.core.tokens import TokenVerifier
-from app.core.user_reader import UserReader
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,6 @@ class Services:
     cognito: CognitoClient
     verifier: TokenVerifier
     revocation: RevocationChecker
-    users: UserReader
-
-    @property
-    def local_database(self) -> bool:
-        """A SQLite file: a read takes microseconds, less than handing it to a worker thread."""
-        return self.engine.dialect.name == "sqlite"
 
     @classmethod
     def build(cls, settings: Settings) -> "Services":
@@ -43,20 +37,19 @@ class Services:
             revocation=RevocationChecker(
                 cognito, clock_skew_seconds=settings.REVOCATION_CLOCK_SKEW_SECONDS
             ),
-            users=UserReader(engine),
         )
 
     def close(self) -> None:
-        self.users.close()
         self.verifier.close()
         self.cognito.close()
         self.engine.dispose()
 
 
 class ServicesProvider:
-    """Builds the services (and the tables) on first use: at startup through the lifespan, or at
-    the first request if the app is served without lifespan events. `settings=None` reads the
-    environment / `.env` then, so importing `app.main` has no side effects."""
+    """Builds the services on first use, once the database is found at the latest migration: at
+    startup through the lifespan, or at the first request if the app is served without lifespan
+    events. `settings=None` reads the environment / `.env` then, so importing `app.main` has no
+    side effects."""
 
     def __init__(self, settings: Settings | None) -> None:
         self._settings = settings
@@ -71,7 +64,7 @@ class ServicesProvider:
             if self._services is None:
                 built = Services.build(self._settings or get_settings())
                 try:
-                    create_db_and_tables(built.engine)
+                    require_latest_schema(built.engine)
                 except BaseException:
                     built.close()
                     raise

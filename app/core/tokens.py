@@ -9,8 +9,9 @@ token's `client_id` (access tokens have no `aud`) or an ID token's `aud` is this
 The JWKS is fetched once and kept in memory. A `kid` not in it triggers one refetch (key
 rotation), shared by all threads waiting for it (single flight); if the refetch still lacks the
 kid, unknown kids are refused without refetching for a penalty window, so forged kids cannot make
-the service hammer the JWKS endpoint. Verified access-token claims are cached (bounded LRU,
-keyed by the token's SHA-256) until the token expires, so a repeat request costs a dict lookup.
+the service hammer the JWKS endpoint. Verified access-token claims are cached until the token
+expires (cachetools' TLRUCache: each entry lives until its own `exp`, least recently used out
+first when full; keyed by the token's SHA-256), so a repeat request costs a dict lookup.
 
 Revocation (logout) is not decided here: it needs durable state (app/core/revocation.py).
 """
@@ -18,12 +19,12 @@ Revocation (logout) is not decided here: it needs durable state (app/core/revoca
 import hashlib
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Literal
 
 import httpx
 import jwt
+from cachetools import TLRUCache
 
 from app.core.config import Settings
 
@@ -78,7 +79,10 @@ class TokenVerifier:
         self._last_success_at: float | None = None
         self._penalty_until = 0.0
 
-        self._claims: OrderedDict[bytes, tuple[dict[str, Any], float]] = OrderedDict()
+        # cachetools' caches are not thread-safe: every access holds the lock.
+        self._claims: TLRUCache[bytes, dict[str, Any]] = TLRUCache(
+            maxsize=max(cache_size, 1), ttu=self._claims_valid_until, timer=clock
+        )
         self._claims_lock = threading.Lock()
 
     @classmethod
@@ -113,24 +117,26 @@ class TokenVerifier:
         if cached is not None:
             return cached
         claims = self._verify(token, "access")
-        self._remember(_cache_key(token), claims)
+        if self._cache_size > 0:
+            with self._claims_lock:
+                self._claims[_cache_key(token)] = claims
         return dict(claims)
 
     def cached_access_claims(self, token: str) -> dict[str, Any] | None:
-        """The claims of an access token verified before and not yet expired, or None; memory
-        only, never blocks on I/O (so it may run on the event loop)."""
-        if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
-            return None
-        cached = self._cached_claims(_cache_key(token))
+        """The claims of an access token verified before and not expired yet (a copy), or None;
+        InvalidTokenError for a malformed one. Memory only, never blocks (an async caller needs
+        no worker thread for it)."""
+        _require_well_formed(token)
+        with self._claims_lock:
+            cached = self._claims.get(_cache_key(token))
         return None if cached is None else dict(cached)
 
     def verify_id_token(self, token: str) -> dict[str, Any]:
         """The verified claims of an ID token (not cached: read once per login)."""
+        _require_well_formed(token)
         return self._verify(token, "id")
 
     def _verify(self, token: str, token_use: TokenUse) -> dict[str, Any]:
-        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
-            raise InvalidTokenError("Malformed token")
         try:
             # Header and claims in one parse; only the signature check below reads it again.
             parsed = jwt.decode_complete(token, options={"verify_signature": False})
@@ -188,28 +194,11 @@ class TokenVerifier:
         if iat > now + self._leeway or nbf > now + self._leeway:
             raise InvalidTokenError("Token is not valid yet")
 
-    # ---- verified-claims cache ------------------------------------------------------------------
-
-    def _cached_claims(self, cache_key: bytes) -> dict[str, Any] | None:
-        with self._claims_lock:
-            entry = self._claims.get(cache_key)
-            if entry is None:
-                return None
-            claims, valid_until = entry
-            if self._clock() > valid_until:
-                del self._claims[cache_key]
-                return None
-            self._claims.move_to_end(cache_key)
-            return claims
-
-    def _remember(self, cache_key: bytes, claims: dict[str, Any]) -> None:
-        if self._cache_size <= 0:
-            return
-        with self._claims_lock:
-            self._claims[cache_key] = (claims, claims["exp"] + self._leeway)
-            self._claims.move_to_end(cache_key)
-            while len(self._claims) > self._cache_size:
-                self._claims.popitem(last=False)
+    def _claims_valid_until(self, _key: bytes, claims: dict[str, Any], _now: float) -> float:
+        """Until when the claims cache keeps verified claims: as long as verification would
+        still accept them (their `exp`, plus the leeway)."""
+        valid_until: float = claims["exp"] + self._leeway
+        return valid_until
 
     # ---- JWKS -----------------------------------------------------------------------------------
 
@@ -280,6 +269,11 @@ class TokenVerifier:
         return {
             jwk["kid"]: key for jwk in document["keys"] if (key := _signing_jwk(jwk)) is not None
         }
+
+
+def _require_well_formed(token: Any) -> None:
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
+        raise InvalidTokenError("Malformed token")
 
 
 def _cache_key(token: str) -> bytes:

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
+from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 from app.core.config import Settings
 from emulator.bootstrap import PoolConfig
+from emulator.pytest_plugin import secret_hash
 from emulator.server import EmulatorServer
 
 PASSWORD = "Correct-Horse-9"
@@ -89,3 +91,18 @@ class Flows:
             sub=signed_up.json()["sub"],
             tokens=logged_in.json(),
         )
+
+
+def direct_login(flows: Flows, idp: CognitoIdentityProviderClient, username: str) -> str:
+    """An access token straight from Cognito, not through the service (another app, a mobile
+    client)."""
+    result = idp.initiate_auth(
+        ClientId=flows.pool.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={
+            "USERNAME": username,
+            "PASSWORD": PASSWORD,
+            "SECRET_HASH": secret_hash(username, flows.pool.client_id, flows.pool.client_secret),
+        },
+    )
+    return result["AuthenticationResult"]["AccessToken"]

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 from service_harness import Flows, ServiceUser, bearer
 
+from app import crud
 from app.api.deps import Authenticated, CurrentAuth, CurrentUser, require_groups, require_scopes
 from app.core.config import Settings
 from app.main import create_app
@@ -143,13 +144,17 @@ def test_a_route_using_several_auth_dependencies_authenticates_once(
 
     user = flows.registered_user("alice")
     with TestClient(app) as client:
-        client.get("/mine", headers=user.bearer)  # the token's claims are cached from here on
-        reader = app.state.services.get().users
-        with mock.patch.object(reader, "read", wraps=reader.read) as read:
+        verifier = app.state.services.get().verifier
+        with (
+            mock.patch.object(
+                verifier, "verify_access_token", wraps=verifier.verify_access_token
+            ) as verify,
+            mock.patch("app.crud.read_user", wraps=crud.read_user) as read_user,
+        ):
             response = client.get("/mine", headers=user.bearer)
 
     assert (response.status_code, response.json()) == (
         200,
         {"user": user.sub, "auth": user.sub, "scoped": user.sub},
     )
-    assert read.call_count == 1
+    assert (verify.call_count, read_user.call_count) == (1, 1)

@@ -4,6 +4,7 @@ import shutil
 import socket
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from service_harness import make_settings
 
@@ -44,9 +45,16 @@ def test_readyz_is_503_when_the_jwks_is_unreachable(
     assert response.headers["Retry-After"]
 
 
-def test_readyz_is_503_when_the_database_is_gone(cognito_pool: PoolConfig, tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
+@pytest.fixture
+def data_dir(tmp_path: Path, migrated_sqlite_file: Path) -> Path:
+    """A directory holding a migrated database file, app.db (the tests remove it)."""
+    directory = tmp_path / "data"
+    directory.mkdir()
+    shutil.copyfile(migrated_sqlite_file, directory / "app.db")
+    return directory
+
+
+def test_readyz_is_503_when_the_database_is_gone(cognito_pool: PoolConfig, data_dir: Path) -> None:
     settings = make_settings(cognito_pool, f"sqlite:///{data_dir / 'app.db'}")
 
     with TestClient(create_app(settings)) as client:
@@ -60,10 +68,8 @@ def test_readyz_is_503_when_the_database_is_gone(cognito_pool: PoolConfig, tmp_p
 
 
 def test_a_database_outage_is_503_on_authenticated_routes(
-    cognito_pool: PoolConfig, tmp_path: Path, cognito_user: object
+    cognito_pool: PoolConfig, data_dir: Path, cognito_user: object
 ) -> None:
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
     settings = make_settings(cognito_pool, f"sqlite:///{data_dir / 'app.db'}")
     token = cognito_user.access_token  # type: ignore[attr-defined]
 

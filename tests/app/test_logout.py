@@ -4,7 +4,8 @@ a login right after a logout works, even within the same second."""
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from service_harness import Flows, bearer
+from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+from service_harness import Flows, bearer, direct_login
 from sqlmodel import Session
 
 from app.core.config import Settings
@@ -136,13 +137,28 @@ def test_cognito_is_asked_once_about_a_token_issued_near_a_logout(flows: Flows) 
     assert [flows.client.get("/users/me", headers=again).status_code for _ in range(3)] == [200] * 3
 
 
-def test_when_cognito_cannot_decide_about_a_token_near_a_logout_it_is_503(flows: Flows) -> None:
+def test_when_cognito_cannot_decide_about_a_token_near_a_logout_it_is_503(
+    flows: Flows, cognito_idp_client: CognitoIdentityProviderClient
+) -> None:
     user = flows.registered_user("alice")
     flows.client.post("/users/logout", headers=user.bearer)
-    again = bearer(flows.login("alice").json()["access_token"])
+    again = bearer(direct_login(flows, cognito_idp_client, "alice"))  # not through the service
     flows.emulator.add_fault("GetUser", "InternalErrorException")
 
     response = flows.client.get("/users/me", headers=again)
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+
+
+def test_a_login_near_a_logout_is_admitted_by_the_rule_every_request_meets(flows: Flows) -> None:
+    """Login applies the admission rule too: the tokens it answers are ones the next request
+    accepts. Near a logout Cognito settles it, and when Cognito cannot, the login is 503."""
+    user = flows.registered_user("alice")
+    flows.client.post("/users/logout", headers=user.bearer)
+    flows.emulator.add_fault("GetUser", "InternalErrorException")
+
+    response = flows.login("alice")
 
     assert response.status_code == 503
     assert response.headers["Retry-After"]

@@ -8,13 +8,12 @@ from typing import Any
 
 import pytest
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
-from service_harness import PASSWORD, Flows, bearer
+from service_harness import Flows, bearer, direct_login
 from sqlalchemy import Engine, event, func
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from app.models import User
-from emulator.pytest_plugin import secret_hash
 
 USERS_INSERT = re.compile(r'\s*INSERT INTO "?user"?\s', re.IGNORECASE)
 
@@ -43,20 +42,6 @@ def failing_inserts(flows: Flows) -> Iterator[None]:
     event.listen(engine, "before_cursor_execute", fail)
     yield
     event.remove(engine, "before_cursor_execute", fail)
-
-
-def direct_login(flows: Flows, idp: CognitoIdentityProviderClient, username: str) -> str:
-    """Tokens straight from Cognito, not through the service (another app, a mobile client)."""
-    result = idp.initiate_auth(
-        ClientId=flows.pool.client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={
-            "USERNAME": username,
-            "PASSWORD": PASSWORD,
-            "SECRET_HASH": secret_hash(username, flows.pool.client_id, flows.pool.client_secret),
-        },
-    )
-    return result["AuthenticationResult"]["AccessToken"]
 
 
 def test_a_lost_signup_row_is_rebuilt_at_the_first_authenticated_request(

@@ -7,8 +7,11 @@ import pytest
 from benchmarks import servers
 from benchmarks.memory import MIB, MemoryTrace
 from benchmarks.memory import rows as memory_rows
-from benchmarks.service import HEALTH, ME, combine
+from benchmarks.report import verdict_lines
+from benchmarks.service import HEALTH, ME, ServiceRun, combine, postgres_database
+from benchmarks.service import measure as service_measure
 from benchmarks.service import rows as service_rows
+from benchmarks.service import to_json as service_json
 from benchmarks.stats import Throughput
 from benchmarks.verification import VerificationTimings
 from benchmarks.verification import rows as verification_rows
@@ -25,12 +28,45 @@ def test_service_rounds_add_up_and_keep_the_median_rounds_latency() -> None:
     assert (combined.p50_ms, combined.p95_ms) == (2.0, 4.0)
 
 
-def test_service_row_compares_me_with_healthz_against_the_075_target() -> None:
-    results = {1: {HEALTH: throughput(1000), ME: throughput(800)}}
-    (row,) = service_rows(results, "wrk")
-    assert row.ratio == pytest.approx(0.8)
-    assert row.met is True
-    assert "1 worker (wrk)" in row.benchmark
+def test_service_rows_compare_me_with_healthz_against_the_06_target() -> None:
+    runs = [
+        ServiceRun("SQLite", 1, {HEALTH: throughput(1000), ME: throughput(650)}),
+        ServiceRun("PostgreSQL", 2, {HEALTH: throughput(1000), ME: throughput(550)}),
+    ]
+    sqlite, postgres = service_rows(runs, "wrk")
+    assert (sqlite.ratio, sqlite.met) == (pytest.approx(0.65), True)
+    assert (postgres.ratio, postgres.met) == (pytest.approx(0.55), False)
+    assert sqlite.benchmark == "service /users/me vs /healthz, SQLite, 1 worker (wrk)"
+    assert postgres.benchmark == "service /users/me vs /healthz, PostgreSQL, 2 workers (wrk)"
+
+
+def test_an_unavailable_postgresql_says_so_in_its_row_and_is_not_measured() -> None:
+    port = servers.free_port()  # nothing listens there
+    database = postgres_database(f"postgresql+psycopg://postgres@127.0.0.1:{port}/bench_own")
+    assert database.unavailable is not None
+    assert database.unavailable.startswith(
+        f"PostgreSQL unavailable at postgresql+psycopg://postgres@127.0.0.1:{port}/bench_own: "
+    )
+
+    runs = service_measure(
+        Path("unused"), [database], workers=(1,), rounds=1, seconds=1, concurrency=1
+    )
+    (row,) = service_rows(runs, "wrk")
+
+    assert row.kit == f"not measured: {database.unavailable}"
+    assert (row.ratio, row.met) == (None, None)
+    assert verdict_lines([row])[1] == (
+        "NOT MEASURED: service /users/me vs /healthz, PostgreSQL, 1 worker (wrk) (target >= 0.60x)"
+    )
+    assert service_json(runs, "wrk")["runs"][0]["not_measured"] == database.unavailable
+
+
+def test_the_benchmark_uses_only_a_postgresql_database_of_its_own() -> None:
+    shared = postgres_database("postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    assert shared.unavailable == (
+        "postgresql+psycopg://postgres@127.0.0.1:5432/postgres names no database of the "
+        "benchmark's own"
+    )
 
 
 def trace(after_expiry_mib: float | None, errors: int = 0) -> MemoryTrace:

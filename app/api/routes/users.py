@@ -1,21 +1,22 @@
 """Sign-up, verification, login, token refresh, logout, the current user, password flows."""
 
 import logging
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Response, status
-from pydantic_core import to_json
+from fastapi import APIRouter, Form, HTTPException, status
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from app import crud
 from app.api import links
-from app.api.deps import CognitoDep, CurrentAuth, CurrentUser, ServicesDep, SessionDep
+from app.api.deps import REVOKED, CognitoDep, CurrentAuth, CurrentUser, ServicesDep, SessionDep
 from app.api.errors import invalid_token, user_disabled
 from app.api.links import success_with_links
 from app.api.responses import AUTHENTICATED, IDENTITY_PROVIDER, error_responses
+from app.core.auth import UserDisabledError, admit
 from app.core.cognito import AuthTokens, CognitoProfile
-from app.core.revocation import TokenRevokedError, session_started_at
+from app.core.revocation import TokenRevokedError
 from app.core.services import Services
 from app.core.tokens import InvalidTokenError
 from app.models import (
@@ -43,25 +44,6 @@ router = APIRouter(prefix="/users", tags=["Authentication"])
 CODE_ERRORS = {
     400: "Wrong or expired code, password policy, or invalid parameter",
 }
-
-
-_PUBLIC_FIELDS = tuple(UserPublic.model_fields)
-
-
-# The hot route is declared first: FastAPI tries routes in order, and every route tried before
-# the matching one costs each request a few microseconds.
-@router.get(
-    "/me",
-    operation_id=links.READ_ME,
-    response_model=UserPublic,
-    responses=error_responses(AUTHENTICATED),
-)
-async def read_me(user: CurrentUser) -> Response:
-    # Serialized here, straight from the typed row, to the bytes the UserPublic response model
-    # would give (response_model still documents it): FastAPI's validate-then-serialize of the
-    # model would double the cost of this hot route's answer.
-    public = {name: getattr(user, name) for name in _PUBLIC_FIELDS}
-    return Response(to_json(public), media_type="application/json")
 
 
 @router.post(
@@ -126,7 +108,7 @@ def resend_verification_code(body: ResendRequest, cognito: CognitoDep) -> Messag
 def login(form: Annotated[LoginForm, Form()], services: ServicesDep, session: SessionDep) -> Token:
     """OAuth2 password grant (form fields `username`, `password`): Swagger UI's Authorize."""
     tokens = services.cognito.password_auth(form.username, form.password)
-    _signed_in_user(services, session, tokens, login=True)
+    _sign_in(services, session, tokens, login_at=utc_now())
     if tokens.refresh_token is None:
         raise HTTPException(
             status.HTTP_502_BAD_GATEWAY, "The identity provider sent no refresh token"
@@ -156,7 +138,7 @@ def refresh_token(
 ) -> RefreshedToken:
     """New access and ID tokens; refused after a logout (by Cognito, and by the logout mark)."""
     tokens = services.cognito.refresh_tokens(body.username, body.refresh_token)
-    _signed_in_user(services, session, tokens, login=False)
+    _sign_in(services, session, tokens, login_at=None)
     return RefreshedToken(
         access_token=tokens.access_token,
         expires_in=tokens.expires_in,
@@ -176,6 +158,16 @@ def logout(auth: CurrentAuth, cognito: CognitoDep, session: SessionDep) -> None:
     access token issued before now (see app/core/revocation.py)."""
     cognito.global_sign_out(auth.token)
     crud.revoke_tokens_issued_before(session, auth.user.sub, utc_now())
+
+
+@router.get(
+    "/me",
+    operation_id=links.READ_ME,
+    response_model=UserPublic,
+    responses=error_responses(AUTHENTICATED),
+)
+async def read_me(user: CurrentUser) -> User:
+    return user
 
 
 @router.post(
@@ -218,11 +210,13 @@ def change_password(body: ChangePasswordRequest, auth: CurrentAuth, cognito: Cog
     cognito.change_password(auth.token, body.previous_password, body.proposed_password)
 
 
-def _signed_in_user(
-    services: Services, session: Session, tokens: AuthTokens, *, login: bool
+def _sign_in(
+    services: Services, session: Session, tokens: AuthTokens, *, login_at: datetime | None
 ) -> User:
-    """Verify what Cognito just issued and sync the user's row from it (created if lost, email
-    from the ID token); refuse disabled users and — on refresh — sessions older than a logout."""
+    """Verify what Cognito just issued, sync the user's row from it (created if lost, email from
+    the ID token), and admit the caller by the rule every request meets (app/core/auth.py): a
+    refresh of a session older than a logout, or a disabled user, is refused. `login_at` records
+    a password login."""
     try:
         access = services.verifier.verify_access_token(tokens.access_token)
         identity = services.verifier.verify_id_token(tokens.id_token)
@@ -241,13 +235,11 @@ def _signed_in_user(
         email=email if isinstance(email, str) else None,
     )
     user = crud.ensure_user(session, profile)
-    if not login:
-        try:
-            services.revocation.check(
-                tokens.access_token, session_started_at(access), user.tokens_valid_after
-            )
-        except TokenRevokedError as error:
-            raise invalid_token("Refresh token has been revoked") from error
-    if user.disabled:
-        raise user_disabled()
-    return crud.record_sign_in(session, user, email=profile.email, at=utc_now() if login else None)
+    try:
+        admit(services.revocation, user, access, tokens.access_token)
+    except TokenRevokedError as error:
+        # A password login starts a new session, so only clocks far apart refuse one here.
+        raise invalid_token(REVOKED if login_at else "Refresh token has been revoked") from error
+    except UserDisabledError as error:
+        raise user_disabled() from error
+    return crud.record_sign_in(session, user, email=profile.email, at=login_at)

@@ -1,5 +1,6 @@
-"""The per-request read of the caller's row: exactly what the ORM reads, never stale (a write by
-another worker is seen by the next read), and failures reported as SQLAlchemy errors (503)."""
+"""The per-request read of the caller's row (`crud.read_user`): exactly what the ORM reads, never
+stale (a write by another worker is seen by the next read), and failures reported as SQLAlchemy
+errors (answered 503)."""
 
 import shutil
 from collections.abc import Iterator
@@ -12,22 +13,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from app.core.config import Settings
-from app.core.db import create_db_and_tables, make_engine
-from app.core.user_reader import UserReader
+from app.core.config import DatabaseSettings
+from app.core.db import make_engine
+from app.crud import read_user
 from app.models import User
 
 
 def engine_for(database_url: str) -> Engine:
-    settings = Settings(
-        _env_file=None,
-        AWS_COGNITO_USER_POOL_ID="us-east-1_example",
-        AWS_COGNITO_APP_CLIENT_ID="exampleclient",
-        DATABASE_URL=database_url,
-    )
-    engine = make_engine(settings)
-    create_db_and_tables(engine)
-    return engine
+    return make_engine(DatabaseSettings(DATABASE_URL=database_url))
 
 
 @pytest.fixture
@@ -35,13 +28,6 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine = engine_for(database_url)
     yield engine
     engine.dispose()
-
-
-@pytest.fixture
-def reader(engine: Engine) -> Iterator[UserReader]:
-    reader = UserReader(engine)
-    yield reader
-    reader.close()
 
 
 def add_user(engine: Engine, **fields: object) -> User:
@@ -60,7 +46,7 @@ def orm_row(engine: Engine, sub: str) -> User:
         return user
 
 
-def test_the_row_read_is_the_row_the_orm_reads(engine: Engine, reader: UserReader) -> None:
+def test_the_row_read_is_the_row_the_orm_reads(engine: Engine) -> None:
     add_user(
         engine,
         email="alice@example.com",
@@ -70,7 +56,7 @@ def test_the_row_read_is_the_row_the_orm_reads(engine: Engine, reader: UserReade
         tokens_valid_after=None,
     )
 
-    read = reader.read("sub-1")
+    read = read_user(engine, "sub-1")
 
     assert read is not None
     assert read.model_dump() == orm_row(engine, "sub-1").model_dump()
@@ -78,18 +64,18 @@ def test_the_row_read_is_the_row_the_orm_reads(engine: Engine, reader: UserReade
     assert (read.sub, read.disabled, read.tokens_valid_after) == ("sub-1", True, None)
 
 
-def test_an_unknown_sub_reads_as_none(engine: Engine, reader: UserReader) -> None:
+def test_an_unknown_sub_reads_as_none(engine: Engine) -> None:
     add_user(engine)
 
-    assert reader.read("someone-else") is None
+    assert read_user(engine, "someone-else") is None
 
 
 def test_a_write_committed_elsewhere_is_seen_by_the_next_read(
-    engine: Engine, reader: UserReader, database_url: str
+    engine: Engine, database_url: str
 ) -> None:
     """Another worker's logout or disable counts at once: no snapshot or cache in between."""
     add_user(engine)
-    before = reader.read("sub-1")
+    before = read_user(engine, "sub-1")
     other_worker = engine_for(database_url)
     try:
         with Session(other_worker) as session:
@@ -102,7 +88,7 @@ def test_a_write_committed_elsewhere_is_seen_by_the_next_read(
     finally:
         other_worker.dispose()
 
-    after = reader.read("sub-1")
+    after = read_user(engine, "sub-1")
 
     assert before is not None and after is not None
     assert (before.disabled, before.tokens_valid_after) == (False, None)
@@ -112,28 +98,29 @@ def test_a_write_committed_elsewhere_is_seen_by_the_next_read(
     )
 
 
-def test_reads_from_many_threads_agree(engine: Engine, reader: UserReader) -> None:
+def test_reads_from_many_threads_agree(engine: Engine) -> None:
     add_user(engine)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        subs = list(pool.map(lambda _: getattr(reader.read("sub-1"), "sub", None), range(64)))
+        subs = list(pool.map(lambda _: getattr(read_user(engine, "sub-1"), "sub", None), range(64)))
 
     assert subs == ["sub-1"] * 64
 
 
-def test_a_lost_database_file_is_an_operational_error(tmp_path: Path) -> None:
+def test_a_lost_database_file_is_an_operational_error(
+    tmp_path: Path, migrated_sqlite_file: Path
+) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
+    shutil.copyfile(migrated_sqlite_file, data_dir / "app.db")
     engine = engine_for(f"sqlite:///{data_dir / 'app.db'}")
-    add_user(engine)
-    reader = UserReader(engine)
     try:
-        assert reader.read("sub-1") is not None
-        engine.dispose()  # as the engine's pool does, the reader lets go of its connections
+        add_user(engine)
+        assert read_user(engine, "sub-1") is not None
+        engine.dispose()
         shutil.rmtree(data_dir)
 
         with pytest.raises(OperationalError):
-            reader.read("sub-1")
+            read_user(engine, "sub-1")
     finally:
-        reader.close()
         engine.dispose()
