@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -329,7 +330,8 @@ class UserLifecycle(RuleBasedStateMachine):
     @precondition(lambda self: self.model.users)
     @rule(data=st.data())
     def toggle_disabled_in_db(self, data: st.DataObject) -> None:
-        """An administrator flips the users table's ``disabled`` flag."""
+        """An administrator flips the users table's ``disabled`` flag, straight in the database,
+        then waits out the rows the service's workers may hold, as its own admin route does."""
         user = data.draw(
             st.sampled_from(sorted(self.model.users.values(), key=lambda u: u.username))
         )
@@ -341,6 +343,7 @@ class UserLifecycle(RuleBasedStateMachine):
                 .values(disabled=user.disabled_in_db)
             )
             db.commit()
+        time.sleep(self.service.settings.USER_ROW_MAX_AGE_SECONDS)
 
     @precondition(lambda self: self.model.users)
     @rule(data=st.data())

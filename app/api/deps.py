@@ -1,7 +1,8 @@
 """FastAPI dependencies, as `Annotated` aliases (the full-stack template's style).
 
 An authenticated route's caller comes from one chain, whatever the database: the Bearer token →
-its verified claims → the user's row, read through SQLAlchemy and admitted by app/core/auth.py.
+its verified claims → the user's row (read through SQLAlchemy, app/core/user_rows.py), admitted
+by app/core/auth.py.
 """
 
 from collections.abc import Awaitable, Callable, Iterator
@@ -16,15 +17,21 @@ from app import crud
 from app.api.errors import insufficient_scope, invalid_token, not_authenticated, user_disabled
 from app.core.auth import Authenticated, UserDisabledError, admit
 from app.core.cognito import CognitoClient, CognitoProfile
-from app.core.revocation import TokenRevokedError
+from app.core.revocation import TokenRevokedError, session_started_at
 from app.core.services import Services, ServicesProvider
 from app.core.tokens import InvalidTokenError
 from app.models import User
 
 
-async def get_services(request: Request) -> Services:
+def services_of(request: Request) -> Services:
+    """The app's services, read straight from the request (cheaper than one more dependency
+    level on every authenticated request)."""
     provider: ServicesProvider = request.app.state.services
     return provider.get()
+
+
+async def get_services(request: Request) -> Services:
+    return services_of(request)
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
@@ -67,11 +74,11 @@ BearerTokenDep = Annotated[str, Depends(bearer_token)]
 REVOKED = "Token has been revoked"
 
 
-async def verified_claims(token: BearerTokenDep, services: ServicesDep) -> dict[str, Any]:
+async def verified_claims(token: BearerTokenDep, request: Request) -> dict[str, Any]:
     """The token's verified access-token claims: from the verifier's cache when it has them
     (a token seen before, until it expires), else verified in a worker thread (the signature
     costs CPU, and a JWKS fetch may block)."""
-    verifier = services.verifier
+    verifier = services_of(request).verifier
     try:
         claims = verifier.cached_access_claims(token)
         if claims is None:
@@ -84,27 +91,35 @@ async def verified_claims(token: BearerTokenDep, services: ServicesDep) -> dict[
 VerifiedClaims = Annotated[dict[str, Any], Depends(verified_claims)]
 
 
-def get_authenticated(
-    token: BearerTokenDep, claims: VerifiedClaims, services: ServicesDep
+async def get_authenticated(
+    token: BearerTokenDep, claims: VerifiedClaims, request: Request
 ) -> Authenticated:
-    """The caller: the user's row read now (rebuilt if the sign-up's write was lost), admitted by
-    the one rule of app/core/auth.py. A plain function, so FastAPI runs it in a worker thread
-    (the database may block); it solves it once per request, however many of a route's
-    dependencies ask for it."""
-    user = crud.read_user(services.engine, claims["sub"])
+    """The caller: the user's row (app/core/user_rows.py; rebuilt if the sign-up's write was
+    lost), admitted by the one rule of app/core/auth.py. Whatever may block (the database, Cognito
+    settling a token issued within seconds of a logout) runs in a worker thread. FastAPI solves
+    it once per request, however many of a route's dependencies ask for it."""
+    services = services_of(request)
+    user = await services.users.read(claims["sub"])
     if user is None:
-        # The sign-up's row was lost (or the user signed up elsewhere): rebuild it, with the
-        # email Cognito has now.
-        email = services.cognito.get_user(token).email
-        profile = CognitoProfile(sub=claims["sub"], username=claims["username"], email=email)
-        with Session(services.engine) as session:
-            user = crud.ensure_user(session, profile)
+        user = await run_in_threadpool(_rebuild_row, services, token, claims)
+    started = session_started_at(claims)
     try:
-        return admit(services.revocation, user, claims, token)
+        if services.revocation.decides_alone(token, started, user.tokens_valid_after):
+            return admit(services.revocation, user, claims, token)
+        return await run_in_threadpool(admit, services.revocation, user, claims, token)
     except TokenRevokedError as error:
         raise invalid_token(REVOKED) from error
     except UserDisabledError as error:
         raise user_disabled() from error
+
+
+def _rebuild_row(services: Services, token: str, claims: dict[str, Any]) -> User:
+    """The row of a user whose sign-up write was lost (or who signed up elsewhere), with the
+    email Cognito has now."""
+    email = services.cognito.get_user(token).email
+    profile = CognitoProfile(sub=claims["sub"], username=claims["username"], email=email)
+    with Session(services.engine) as session:
+        return crud.ensure_user(session, profile)
 
 
 CurrentAuth = Annotated[Authenticated, Depends(get_authenticated)]

@@ -48,6 +48,9 @@ class Settings(DatabaseSettings):
     # Tokens issued this close to a logout (either side) are checked with Cognito itself: token
     # `iat` has whole-second precision and comes from Cognito's clock, not ours.
     REVOCATION_CLOCK_SKEW_SECONDS: float = Field(default=5.0, ge=0, le=300)
+    # Each worker reuses a user's row for this long; a logout or a disable answers this much
+    # later, so it holds at once everywhere (app/core/user_rows.py). 0: read every time.
+    USER_ROW_MAX_AGE_SECONDS: float = Field(default=0.5, ge=0, le=10)
 
     @property
     def cognito_issuer(self) -> str:

@@ -44,6 +44,18 @@ class RevocationChecker:
         self._decided: LRUCache[tuple[bytes, float], bool] = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()
 
+    def decides_alone(
+        self, token: str, issued_at: float, tokens_valid_after: datetime | None
+    ) -> bool:
+        """Whether `check` can decide without asking Cognito, so without blocking."""
+        if tokens_valid_after is None:
+            return True
+        mark = tokens_valid_after.timestamp()
+        if abs(issued_at - mark) > self._skew:
+            return True
+        with self._lock:
+            return _decision_key(token, mark) in self._decided
+
     def check(self, token: str, issued_at: float, tokens_valid_after: datetime | None) -> None:
         """Raises TokenRevokedError for a token issued before the logout mark; may raise
         CognitoRequestFailed (429/503) when Cognito has to decide and cannot."""

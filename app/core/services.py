@@ -15,6 +15,7 @@ from app.core.db import make_engine
 from app.core.migrations import require_latest_schema
 from app.core.revocation import RevocationChecker
 from app.core.tokens import TokenVerifier
+from app.core.user_rows import UserRows
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Services:
     cognito: CognitoClient
     verifier: TokenVerifier
     revocation: RevocationChecker
+    users: UserRows
 
     @classmethod
     def build(cls, settings: Settings) -> "Services":
@@ -37,6 +39,7 @@ class Services:
             revocation=RevocationChecker(
                 cognito, clock_skew_seconds=settings.REVOCATION_CLOCK_SKEW_SECONDS
             ),
+            users=UserRows(engine, max_age_seconds=settings.USER_ROW_MAX_AGE_SECONDS),
         )
 
     def close(self) -> None:

@@ -4,11 +4,14 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app import crud
-from app.api.deps import SessionDep, require_groups, require_scopes
+from app.api.deps import ServicesDep, SessionDep, require_groups, require_scopes
 from app.api.responses import AUTHENTICATED, error_responses
-from app.models import UserPublic, UsersPublic, UserUpdate
+from app.core.services import Services
+from app.models import User, UserPublic, UsersPublic, UserUpdate
 
 ADMIN_GROUP = "admin"
 # The scope Cognito puts in access tokens from its user-pool APIs (InitiateAuth). With a resource
@@ -41,13 +44,22 @@ def list_users(
     dependencies=[Depends(require_scopes(USER_ADMIN_SCOPE))],
     responses=error_responses({404: "No such user"}),
 )
-def update_user(
+async def update_user(
     sub: Annotated[str, Path(min_length=1, max_length=64)],
     body: UserUpdate,
-    session: SessionDep,
+    services: ServicesDep,
 ) -> Any:
-    """Disable or re-enable a user here (their tokens are refused while disabled)."""
-    user = crud.set_disabled(session, sub, body.disabled)
+    """Disable or re-enable a user here: their tokens are refused while disabled, in every
+    worker by the time this answers (app/core/user_rows.py)."""
+    user = await run_in_threadpool(_set_disabled, services, sub, body.disabled)
     if user is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "User not found")
+    await services.users.wait_out_cached_rows()
+    return user
+
+
+def _set_disabled(services: Services, sub: str, disabled: bool) -> User | None:
+    with Session(services.engine) as session:
+        user = crud.set_disabled(session, sub, disabled)
+    services.users.forget(sub)
     return user

@@ -7,14 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, status
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app import crud
 from app.api import links
-from app.api.deps import REVOKED, CognitoDep, CurrentAuth, CurrentUser, ServicesDep, SessionDep
+from app.api.deps import REVOKED, CognitoDep, CurrentAuth, ServicesDep, SessionDep
 from app.api.errors import invalid_token, user_disabled
 from app.api.links import success_with_links
 from app.api.responses import AUTHENTICATED, IDENTITY_PROVIDER, error_responses
-from app.core.auth import UserDisabledError, admit
+from app.core.auth import Authenticated, UserDisabledError, admit
 from app.core.cognito import AuthTokens, CognitoProfile
 from app.core.revocation import TokenRevokedError
 from app.core.services import Services
@@ -153,11 +154,12 @@ def refresh_token(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(AUTHENTICATED),
 )
-def logout(auth: CurrentAuth, cognito: CognitoDep, session: SessionDep) -> None:
+async def logout(auth: CurrentAuth, services: ServicesDep) -> None:
     """Sign out everywhere: Cognito revokes the refresh tokens, and this service refuses every
-    access token issued before now (see app/core/revocation.py)."""
-    cognito.global_sign_out(auth.token)
-    crud.revoke_tokens_issued_before(session, auth.user.sub, utc_now())
+    access token issued before now (see app/core/revocation.py), in every worker by the time it
+    answers (app/core/user_rows.py)."""
+    await run_in_threadpool(_sign_out, services, auth)
+    await services.users.wait_out_cached_rows()
 
 
 @router.get(
@@ -166,8 +168,8 @@ def logout(auth: CurrentAuth, cognito: CognitoDep, session: SessionDep) -> None:
     response_model=UserPublic,
     responses=error_responses(AUTHENTICATED),
 )
-async def read_me(user: CurrentUser) -> User:
-    return user
+async def read_me(auth: CurrentAuth) -> User:
+    return auth.user
 
 
 @router.post(
@@ -210,6 +212,13 @@ def change_password(body: ChangePasswordRequest, auth: CurrentAuth, cognito: Cog
     cognito.change_password(auth.token, body.previous_password, body.proposed_password)
 
 
+def _sign_out(services: Services, auth: Authenticated) -> None:
+    services.cognito.global_sign_out(auth.token)
+    with Session(services.engine) as session:
+        crud.revoke_tokens_issued_before(session, auth.user.sub, utc_now())
+    services.users.forget(auth.user.sub)
+
+
 def _sign_in(
     services: Services, session: Session, tokens: AuthTokens, *, login_at: datetime | None
 ) -> User:
@@ -242,4 +251,6 @@ def _sign_in(
         raise invalid_token(REVOKED if login_at else "Refresh token has been revoked") from error
     except UserDisabledError as error:
         raise user_disabled() from error
-    return crud.record_sign_in(session, user, email=profile.email, at=login_at)
+    signed_in = crud.record_sign_in(session, user, email=profile.email, at=login_at)
+    services.users.forget(signed_in.sub)
+    return signed_in
