@@ -86,3 +86,25 @@ def test_a_mark_is_the_users_own(flows: Flows) -> None:
     assert mark_of(engine, bob) is None
     assert flows.client.get("/users/me", headers=bob.bearer).status_code == 200
     assert flows.client.get("/users/me", headers=alice.bearer).status_code == 401
+
+
+def test_moving_the_mark_records_the_change_and_a_mark_that_does_not_move_changes_nothing(
+    flows: Flows,
+) -> None:
+    user = flows.registered_user("alice")
+    engine = engine_of(flows)
+    now = datetime.now(UTC)
+
+    def updated_at() -> datetime:
+        with Session(engine) as session:
+            row = session.get(User, user.sub)
+            assert row is not None
+            return row.updated_at
+
+    before = updated_at()
+    mark_at(engine, user, now + MINUTE)
+    moved = updated_at()
+    mark_at(engine, user, now + MINUTE)
+    mark_at(engine, user, now - MINUTE)
+
+    assert before < moved == updated_at()
