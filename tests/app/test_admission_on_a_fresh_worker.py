@@ -69,7 +69,9 @@ def test_the_caller_logs_out_with_the_token_it_presented(
     assert refresh.status_code == 401  # Cognito revoked the sign-in's refresh token
 
 
-def test_sign_in_refuses_tokens_the_service_cannot_verify(flows: Flows, database_url: str) -> None:
+def test_sign_in_refuses_tokens_the_service_cannot_verify_and_logs_why(
+    flows: Flows, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
     flows.registered_user("alice")
     elsewhere = make_settings(flows.pool, database_url, AWS_REGION="eu-west-1")
 
@@ -82,6 +84,10 @@ def test_sign_in_refuses_tokens_the_service_cannot_verify(flows: Flows, database
         502,
         {"detail": "The identity provider issued tokens this service cannot verify"},
     )
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert errors == [
+        "Cognito issued tokens that fail verification: Token was issued by another user pool"
+    ]
 
 
 def test_sign_in_refuses_an_id_token_of_another_user(flows: Flows) -> None:
@@ -96,3 +102,16 @@ def test_sign_in_refuses_an_id_token_of_another_user(flows: Flows) -> None:
         502,
         {"detail": "The identity provider mixed up tokens"},
     )
+
+
+def test_sign_in_ignores_an_email_claim_that_is_not_text(flows: Flows) -> None:
+    user = flows.registered_user("alice")
+    verifier = flows.client.app.state.services.get().verifier
+    odd_identity = {"sub": user.sub, "email": ["alice@example.com"]}
+
+    with mock.patch.object(verifier, "verify_id_token", return_value=odd_identity):
+        response = flows.login("alice")
+
+    assert response.status_code == 200
+    me = flows.client.get("/users/me", headers=user.bearer).json()
+    assert me["email"] == "alice@example.com"

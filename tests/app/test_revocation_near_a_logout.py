@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from app import crud
 from app.core.cognito_errors import CognitoRequestFailed, ErrorAnswer
-from app.core.revocation import RevocationChecker, TokenRevokedError
+from app.core.revocation import RevocationChecker, TokenRevokedError, session_started_at
 
 MARK = datetime(2030, 1, 1, tzinfo=UTC)
 SKEW = 5.0
@@ -36,9 +36,28 @@ class Cognito:
 def admitted(checker: RevocationChecker, token: str, issued_at: float) -> bool:
     try:
         checker.check(token, issued_at, MARK)
-    except TokenRevokedError:
+    except TokenRevokedError as revoked:
+        assert str(revoked) == "Token has been revoked"
         return False
     return True
+
+
+@pytest.mark.parametrize(
+    ("claims", "started_at"),
+    [
+        ({"iat": 100}, 100),
+        ({"iat": 100, "auth_time": 40}, 40),
+        ({"iat": 100, "auth_time": 40.5}, 40.5),
+        ({"iat": 100, "auth_time": 400}, 100),
+        ({"iat": 100, "auth_time": None}, 100),
+        ({"iat": 100, "auth_time": "40"}, 100),
+        ({"iat": 100, "auth_time": True}, 100),
+    ],
+)
+def test_a_session_began_at_auth_time_or_else_at_iat_whichever_is_earlier(
+    claims: dict[str, object], started_at: float
+) -> None:
+    assert session_started_at(claims) == started_at
 
 
 @pytest.mark.parametrize(
@@ -113,3 +132,19 @@ def test_a_refreshed_token_of_a_session_older_than_the_mark_is_refused(flows: Fl
         flows.client.get("/users/me", headers=bearer(fresh_login["access_token"])).status_code
         == 200
     )
+
+
+def test_a_refresh_near_a_mark_cognito_did_not_sign_out_is_decided_by_cognito(
+    flows: Flows,
+) -> None:
+    user = flows.registered_user("alice")
+    engine: Engine = flows.client.app.state.services.get().engine
+    with Session(engine) as session:  # a mark with no GlobalSignOut behind it: Cognito says yes
+        crud.revoke_tokens_issued_before(session, user.sub, datetime.now(UTC))
+
+    response = flows.client.post(
+        "/users/token/refresh",
+        json={"username": "alice", "refresh_token": user.tokens["refresh_token"]},
+    )
+
+    assert response.status_code == 200
