@@ -115,3 +115,19 @@ def test_sign_in_ignores_an_email_claim_that_is_not_text(flows: Flows) -> None:
     assert response.status_code == 200
     me = flows.client.get("/users/me", headers=user.bearer).json()
     assert me["email"] == "alice@example.com"
+
+
+def test_a_refresh_is_not_recorded_as_a_login(flows: Flows) -> None:
+    user = flows.registered_user("alice")
+    logged_in_at = flows.client.get("/users/me", headers=user.bearer).json()["last_login_at"]
+
+    refreshed = flows.client.post(
+        "/users/token/refresh",
+        json={"username": "alice", "refresh_token": user.tokens["refresh_token"]},
+    )
+
+    assert refreshed.status_code == 200
+    assert logged_in_at is not None
+    assert (
+        flows.client.get("/users/me", headers=user.bearer).json()["last_login_at"] == logged_in_at
+    )

@@ -7,6 +7,8 @@ ignored. The verifier's clock is fixed, so every outcome is exact.
 """
 
 import json
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +18,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from app.core.tokens import InvalidTokenError, JWKSUnavailableError, TokenVerifier
+from app.core.tokens import MAX_TOKEN_LENGTH, InvalidTokenError, JWKSUnavailableError, TokenVerifier
 
 NOW = 1_900_000_000.0
 LEEWAY = 5.0
@@ -48,9 +50,12 @@ class JWKS:
         self.status = 200
         self.unreachable = False
         self.requests = 0
+        self.release = threading.Event()
+        self.release.set()
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests += 1
+        self.release.wait(timeout=10)
         if self.unreachable:
             raise httpx.ConnectError("refused", request=request)
         if isinstance(self.document, bytes):
@@ -109,6 +114,19 @@ def signed(
     return token
 
 
+def sized(length: int) -> str:
+    """A genuine access token of exactly `length` characters (padded with a claim)."""
+    for extra_header in range(4):  # base64url cannot make every length: shift with the header
+        header = {f"x{n}": 1 for n in range(extra_header)}
+        unpadded = len(signed(access_claims(padding=""), **header))
+        estimate = (length - unpadded) * 3 // 4
+        for padding in range(estimate - 8, estimate + 8):
+            token = signed(access_claims(padding="p" * padding), **header)
+            if len(token) == length:
+                return token
+    raise AssertionError(f"no token of {length} characters")
+
+
 def with_header(token: str, **header: Any) -> str:
     """The token with header fields replaced (the signature no longer matters: the header is
     refused first)."""
@@ -160,6 +178,11 @@ ACCESS_REFUSALS: dict[str, tuple[Callable[[], str], str]] = {
     "empty": (lambda: "", "Malformed token"),
     "not a JWT": (lambda: "garbage", "Malformed token"),
     "longer than any Cognito token": (lambda: "a" * 16_385, "Malformed token"),
+    "signed, but longer than any Cognito token": (
+        lambda: sized(MAX_TOKEN_LENGTH + 1),
+        "Malformed token",
+    ),
+    "a lone surrogate": (lambda: "a\ud800b", "Malformed token"),
     "HS256": (
         lambda: with_header(signed(access_claims()), alg="HS256", kid="k1"),
         "Unsupported token algorithm",
@@ -265,6 +288,15 @@ def test_a_genuine_access_token_is_accepted_within_the_leeway(
     assert verifier.verify_access_token(signed(claims)) == claims
 
 
+def test_a_token_as_long_as_the_limit_is_verified_and_cached(verifier: TokenVerifier) -> None:
+    token = sized(MAX_TOKEN_LENGTH)
+
+    claims = verifier.verify_access_token(token)
+
+    assert claims["sub"] == "sub-1"
+    assert verifier.cached_access_claims(token) == claims
+
+
 ID_REFUSALS: dict[str, tuple[dict[str, Any], str]] = {
     "an access token": (access_claims(aud=CLIENT), "Not an id token"),
     "another audience": (id_claims(aud="client-2"), "Invalid token: Audience doesn't match"),
@@ -368,6 +400,35 @@ def test_a_failed_refetch_is_reported_to_the_next_caller_too(
     assert jwks.requests == 2
 
 
+def test_verifications_waiting_on_a_failing_fetch_share_its_error(
+    verifier: TokenVerifier, jwks: JWKS
+) -> None:
+    jwks.status = 503
+    jwks.release.clear()
+    token = signed(access_claims())
+    errors: list[str] = []
+
+    def verify() -> None:
+        try:
+            verifier.verify_access_token(token)
+        except JWKSUnavailableError as error:
+            errors.append(str(error))
+
+    first = threading.Thread(target=verify)
+    first.start()
+    while jwks.requests == 0:  # the first verification is fetching, holding the fetch lock
+        time.sleep(0.01)
+    waiting = threading.Thread(target=verify)
+    waiting.start()
+    time.sleep(0.2)  # the second one now waits for the lock
+    jwks.release.set()
+    first.join(timeout=10)
+    waiting.join(timeout=10)
+
+    assert errors == ["JWKS answered HTTP 503"] * 2
+    assert jwks.requests == 1
+
+
 def test_verified_claims_are_served_from_memory_as_copies(verifier: TokenVerifier) -> None:
     token = signed(access_claims())
     assert verifier.cached_access_claims(token) is None
@@ -418,3 +479,14 @@ def test_a_cache_of_size_zero_keeps_nothing(make_verifier: Callable[..., TokenVe
     verifier.verify_access_token(token)
 
     assert verifier.cached_access_claims(token) is None
+
+
+def test_a_cache_of_size_one_keeps_the_latest(make_verifier: Callable[..., TokenVerifier]) -> None:
+    verifier = make_verifier(cache_size=1)
+    first, second = (signed(access_claims(jti=f"jti-{n}")) for n in range(2))
+
+    verifier.verify_access_token(first)
+    verifier.verify_access_token(second)
+
+    assert verifier.cached_access_claims(first) is None
+    assert verifier.cached_access_claims(second) is not None
