@@ -1,7 +1,12 @@
 """An outbox message says exactly what was sent, to whom and when: the full destination, the
-medium, the purpose, the code, and the emulator-clock instant in UTC (ISO 8601)."""
+medium, the purpose, the code, and the emulator-clock instant in UTC (ISO 8601); the log line on
+`emulator.codes` says the same."""
 
 from __future__ import annotations
+
+import logging
+
+import pytest
 
 from emulator import codes
 
@@ -11,7 +16,8 @@ class FrozenClock:
         return 1_767_225_600.25  # 2026-01-01T00:00:00.25Z
 
 
-def test_a_message_records_what_was_sent_to_whom_and_when() -> None:
+def test_a_message_records_what_was_sent_to_whom_and_when(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="emulator.codes")
     book = codes.CodeBook(FrozenClock(), fixed_code="123456")  # type: ignore[arg-type]
 
     details = book.issue("pool", "ann", "forgot_password", "+15555550100", "SMS", "phone_number")
@@ -32,3 +38,10 @@ def test_a_message_records_what_was_sent_to_whom_and_when() -> None:
         "DeliveryMedium": "SMS",
         "AttributeName": "phone_number",
     }
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        (
+            "emulator.codes",
+            "INFO",
+            "forgot_password code 123456 for user 'ann' of pool pool sent by SMS to +15555550100",
+        )
+    ]
