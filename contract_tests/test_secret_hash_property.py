@@ -69,9 +69,12 @@ def test_the_emulator_computes_the_reference_secret_hash() -> None:
 
 
 @functools.cache
-def service_cognito_client(client_id: str, client_secret: str) -> CognitoClient:
-    """The service's Cognito client; it is never called, only asked for SECRET_HASH."""
-    return CognitoClient(
+def service_cognito_client(
+    client_id: str, client_secret: str, client_class: type[CognitoClient] = CognitoClient
+) -> CognitoClient:
+    """The service's Cognito client (or a subclass); it is never called, only asked for
+    SECRET_HASH."""
+    return client_class(
         region="us-east-1",
         client_id=client_id,
         client_secret=SecretStr(client_secret),

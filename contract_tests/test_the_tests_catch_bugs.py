@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from pydantic import SecretStr
 
 from app.core import cognito_errors
 from app.core.cognito import CognitoClient
@@ -24,6 +23,7 @@ from contract_tests.service import ServiceUnderTest, service_under_test
 from contract_tests.test_secret_hash_property import (
     emulator_agrees_with_the_reference,
     service_agrees_with_the_reference,
+    service_cognito_client,
 )
 from contract_tests.test_user_lifecycle_state_machine import run_lifecycle
 from contract_tests.token_mutations import (
@@ -107,16 +107,6 @@ class ClientHashingSwapped(CognitoClient):
             self.client_id = client_id
 
 
-@functools.cache
-def service_client_hashing_swapped(client_id: str, client_secret: str) -> CognitoClient:
-    return ClientHashingSwapped(
-        region="us-east-1",
-        client_id=client_id,
-        client_secret=SecretStr(client_secret),
-        endpoint_url="http://127.0.0.1:9",
-    )
-
-
 def emulator_hashing_swapped(client_id: str, client_secret: str, username: str) -> str:
     """Deliberate bug: the emulator's SECRET_HASH with the concatenation swapped."""
     return compute_secret_hash(username, client_secret, client_id)
@@ -126,7 +116,9 @@ def emulator_hashing_swapped(client_id: str, client_secret: str, username: str) 
     "the_property_on_broken_code",
     [
         emulator_agrees_with_the_reference(emulator_hashing_swapped),
-        service_agrees_with_the_reference(service_client_hashing_swapped),
+        service_agrees_with_the_reference(
+            functools.partial(service_cognito_client, client_class=ClientHashingSwapped)
+        ),
     ],
     ids=["emulator", "service"],
 )

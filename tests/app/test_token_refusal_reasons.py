@@ -7,15 +7,13 @@ ignored. The verifier's clock is fixed, so every outcome is exact.
 """
 
 import json
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from jwks_endpoint import Clock, JWKSEndpoint, two_callers_on_one_failing_fetch
 from jwt.algorithms import RSAAlgorithm
 
 from app.core.tokens import MAX_TOKEN_LENGTH, InvalidTokenError, JWKSUnavailableError, TokenVerifier
@@ -32,35 +30,6 @@ OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 def public_jwk(key: rsa.RSAPrivateKey, kid: str, **fields: Any) -> dict[str, Any]:
     jwk: dict[str, Any] = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
     return jwk | {"kid": kid, "alg": "RS256", "use": "sig"} | fields
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class JWKS:
-    """The pool's JWKS endpoint: the document (or failure) the test sets; counts requests."""
-
-    def __init__(self, document: Any) -> None:
-        self.document = document
-        self.status = 200
-        self.unreachable = False
-        self.requests = 0
-        self.release = threading.Event()
-        self.release.set()
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests += 1
-        self.release.wait(timeout=10)
-        if self.unreachable:
-            raise httpx.ConnectError("refused", request=request)
-        if isinstance(self.document, bytes):
-            return httpx.Response(self.status, content=self.document)
-        return httpx.Response(self.status, json=self.document)
 
 
 def access_claims(**changes: Any) -> dict[str, Any]:
@@ -137,23 +106,23 @@ def with_header(token: str, **header: Any) -> str:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(NOW)
 
 
 @pytest.fixture
-def jwks() -> JWKS:
-    return JWKS({"keys": [public_jwk(KEY, "k1")]})
+def jwks() -> JWKSEndpoint:
+    return JWKSEndpoint({"keys": [public_jwk(KEY, "k1")]})
 
 
 @pytest.fixture
-def make_verifier(jwks: JWKS, clock: Clock) -> Callable[..., TokenVerifier]:
+def make_verifier(jwks: JWKSEndpoint, clock: Clock) -> Callable[..., TokenVerifier]:
     def make(**options: Any) -> TokenVerifier:
         return TokenVerifier(
             region=REGION,
             user_pool_id=POOL,
             client_id=CLIENT,
             endpoint_url="http://cognito.test",
-            http_client=httpx.Client(transport=httpx.MockTransport(jwks)),
+            http_client=jwks.client(),
             leeway_seconds=LEEWAY,
             penalty_seconds=PENALTY,
             clock=clock,
@@ -330,7 +299,7 @@ JWKS_FAILURES: dict[str, tuple[dict[str, Any], str]] = {
 
 @pytest.mark.parametrize("failure", JWKS_FAILURES.values(), ids=JWKS_FAILURES.keys())
 def test_a_jwks_that_cannot_be_used_makes_verification_unavailable(
-    verifier: TokenVerifier, jwks: JWKS, failure: tuple[dict[str, Any], str]
+    verifier: TokenVerifier, jwks: JWKSEndpoint, failure: tuple[dict[str, Any], str]
 ) -> None:
     changes, reason = failure
     for name, value in changes.items():
@@ -356,7 +325,7 @@ def test_a_jwks_that_cannot_be_used_makes_verification_unavailable(
     ids=["EC", "encryption key", "RS512", "broken modulus", "no kid", "kid not a string", "text"],
 )
 def test_jwks_entries_that_are_not_rs256_signing_keys_are_ignored(
-    verifier: TokenVerifier, jwks: JWKS, entry: Any
+    verifier: TokenVerifier, jwks: JWKSEndpoint, entry: Any
 ) -> None:
     jwks.document = {"keys": [entry]}
 
@@ -364,7 +333,7 @@ def test_jwks_entries_that_are_not_rs256_signing_keys_are_ignored(
 
 
 def test_a_jwks_entry_without_use_or_alg_is_an_rs256_signing_key(
-    verifier: TokenVerifier, jwks: JWKS
+    verifier: TokenVerifier, jwks: JWKSEndpoint
 ) -> None:
     entry = {k: v for k, v in public_jwk(KEY, "k1").items() if k not in ("use", "alg")}
     jwks.document = {"keys": [entry]}
@@ -374,7 +343,7 @@ def test_a_jwks_entry_without_use_or_alg_is_an_rs256_signing_key(
 
 
 def test_unknown_kids_are_refused_without_refetching_until_the_penalty_ends(
-    verifier: TokenVerifier, jwks: JWKS, clock: Clock
+    verifier: TokenVerifier, jwks: JWKSEndpoint, clock: Clock
 ) -> None:
     unknown = signed(access_claims(), kid="k9")
     refusal(verifier.verify_access_token, unknown)  # fetch, refetch... one fetch: nothing cached
@@ -389,7 +358,7 @@ def test_unknown_kids_are_refused_without_refetching_until_the_penalty_ends(
 
 
 def test_a_failed_refetch_is_reported_to_the_next_caller_too(
-    verifier: TokenVerifier, jwks: JWKS
+    verifier: TokenVerifier, jwks: JWKSEndpoint
 ) -> None:
     jwks.status = 503
     token = signed(access_claims())
@@ -401,29 +370,11 @@ def test_a_failed_refetch_is_reported_to_the_next_caller_too(
 
 
 def test_verifications_waiting_on_a_failing_fetch_share_its_error(
-    verifier: TokenVerifier, jwks: JWKS
+    verifier: TokenVerifier, jwks: JWKSEndpoint
 ) -> None:
-    jwks.status = 503
-    jwks.release.clear()
     token = signed(access_claims())
-    errors: list[str] = []
 
-    def verify() -> None:
-        try:
-            verifier.verify_access_token(token)
-        except JWKSUnavailableError as error:
-            errors.append(str(error))
-
-    first = threading.Thread(target=verify)
-    first.start()
-    while jwks.requests == 0:  # the first verification is fetching, holding the fetch lock
-        time.sleep(0.01)
-    waiting = threading.Thread(target=verify)
-    waiting.start()
-    time.sleep(0.2)  # the second one now waits for the lock
-    jwks.release.set()
-    first.join(timeout=10)
-    waiting.join(timeout=10)
+    errors = two_callers_on_one_failing_fetch(jwks, lambda: verifier.verify_access_token(token))
 
     assert errors == ["JWKS answered HTTP 503"] * 2
     assert jwks.requests == 1
