@@ -112,33 +112,32 @@ MUTATION_SCOPE = {
         "xǁTokenVerifierǁcached_access_claims",
         "xǁTokenVerifierǁ_verify",
         "xǁTokenVerifierǁ_check_claims",
-        "xǁTokenVerifierǁ_cached_claims",
-        "xǁTokenVerifierǁ_remember",
+        "xǁTokenVerifierǁ_claims_valid_until",
         "xǁTokenVerifierǁ_signing_key",
         "xǁTokenVerifierǁprobe_jwks",
         "xǁTokenVerifierǁ_fetch_locked",
         "xǁTokenVerifierǁ_download_keys",
+        "x__require_well_formed",
         "x__cache_key",
         "x__signing_jwk",
         "x__is_number",
     ],
     "app/core/revocation.py": [  # revocation: the logout mark's check...
         "xǁRevocationCheckerǁcheck",
-        "xǁRevocationCheckerǁverdict_without_cognito",
         "xǁRevocationCheckerǁ_ask_cognito",
         "x__decision_key",
         "x_session_started_at",
     ],
     "app/crud.py": ["x_revoke_tokens_issued_before"],  # ... and its forward-only update
-    "app/api/deps.py": [  # admission: bearer token, authentication, scope and group rules
-        "x_bearer_token",
-        "x_authenticate_request",
-        "x_authenticate",
-        "x__admitted",
+    "app/core/auth.py": ["*"],  # admission: the one rule...
+    "app/api/deps.py": [  # ... as requests meet it: bearer token, claims, scopes, groups
+        "xǁBearerTokenǁ__call__",
+        "x_verified_claims",
+        "x_get_authenticated",
         "x_require_scopes",
         "x_require_groups",
     ],
-    "app/api/routes/users.py": ["x__signed_in_user"],  # admission at login and refresh
+    "app/api/routes/users.py": ["x__sign_in"],  # ... and as sign-in meets it
     "emulator/secret_hash.py": ["*"],  # SECRET_HASH, in the emulator...
     "app/core/cognito.py": ["xǁCognitoClientǁsecret_hash"],  # ... and in the service
     "emulator/codes.py": [  # codes: issued, redeemed once, forgotten with their user
@@ -147,7 +146,7 @@ MUTATION_SCOPE = {
         "xǁCodeBookǁforget_user",
         "x__slot",
     ],
-    "emulator/backend.py": ["x__check_password_policy"],  # password policy
+    "emulator/policy.py": ["x_check_password"],  # password policy
 }
 MUTATION_TESTS = ["tests/app", "tests/emulator"]
 MUTATION_KILL_RATE_THRESHOLD = 0.90
