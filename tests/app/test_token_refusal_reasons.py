@@ -391,7 +391,7 @@ def test_verified_claims_are_served_from_memory_as_copies(verifier: TokenVerifie
 
     assert verifier.verify_access_token(token)["sub"] == "sub-1"
     assert verifier.cached_access_claims(signed(access_claims(jti="jti-2"))) is None
-    with pytest.raises(InvalidTokenError, match="^Malformed token$"):
+    with pytest.raises(InvalidTokenError, match=r"^Malformed token$"):
         verifier.cached_access_claims(7)  # type: ignore[arg-type]
 
 
