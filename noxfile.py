@@ -173,10 +173,13 @@ def mutants(session: nox.Session) -> None:
     session.install("mutmut>=3.8,<3.9")
     workdir = Path(session.create_tmp()) / "mutation"
     shutil.rmtree(workdir, ignore_errors=True)  # every run from scratch: no stale verdicts
-    for tree in ("app", "emulator", "tests"):
+    # The packages the tests import, besides the mutated ones.
+    also_copy = ["benchmarks", "contract_tests", "devstack", "load_tests"]
+    for tree in ("app", "emulator", "tests", *also_copy):
         shutil.copytree(tree, workdir / tree, ignore=shutil.ignore_patterns("__pycache__"))
     settings = {
         "source_paths": ["app", "emulator"],
+        "also_copy": also_copy,
         "only_mutate": list(MUTATION_SCOPE),
         "pytest_add_cli_args_test_selection": MUTATION_TESTS,
         "pytest_add_cli_args": ["-p", "no:cacheprovider"],
