@@ -173,10 +173,11 @@ def mutants(session: nox.Session) -> None:
     session.install("mutmut>=3.8,<3.9")
     workdir = Path(session.create_tmp()) / "mutation"
     shutil.rmtree(workdir, ignore_errors=True)  # every run from scratch: no stale verdicts
-    # The packages the tests import, besides the mutated ones.
-    also_copy = ["benchmarks", "contract_tests", "devstack", "load_tests"]
-    for tree in ("app", "emulator", "tests", *also_copy):
+    # What the tests read besides the mutated packages: the other packages, alembic.ini.
+    also_copy = ["benchmarks", "contract_tests", "devstack", "load_tests", "alembic.ini"]
+    for tree in ("app", "emulator", "tests", *also_copy[:-1]):
         shutil.copytree(tree, workdir / tree, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2("alembic.ini", workdir)
     settings = {
         "source_paths": ["app", "emulator"],
         "also_copy": also_copy,
