@@ -173,14 +173,14 @@ def mutants(session: nox.Session) -> None:
     session.install("mutmut>=3.8,<3.9")
     workdir = Path(session.create_tmp()) / "mutation"
     shutil.rmtree(workdir, ignore_errors=True)  # every run from scratch: no stale verdicts
-    # What the tests read besides the mutated packages: the other packages, alembic.ini.
-    also_copy = ["benchmarks", "contract_tests", "devstack", "load_tests", "alembic.ini"]
-    for tree in ("app", "emulator", "tests", *also_copy[:-1]):
+    # What the tests read besides the mutated packages: other packages, and alembic.ini.
+    other_packages = ["benchmarks", "contract_tests", "devstack", "load_tests"]
+    for tree in ("app", "emulator", "tests", *other_packages):
         shutil.copytree(tree, workdir / tree, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2("alembic.ini", workdir)
     settings = {
         "source_paths": ["app", "emulator"],
-        "also_copy": also_copy,
+        "also_copy": [*other_packages, "alembic.ini"],
         "only_mutate": list(MUTATION_SCOPE),
         "pytest_add_cli_args_test_selection": MUTATION_TESTS,
         "pytest_add_cli_args": ["-p", "no:cacheprovider"],
