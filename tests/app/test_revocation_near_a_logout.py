@@ -148,3 +148,27 @@ def test_a_refresh_near_a_mark_cognito_did_not_sign_out_is_decided_by_cognito(
     )
 
     assert response.status_code == 200
+
+
+def test_a_decision_holds_for_its_mark_only() -> None:
+    cognito = Cognito()
+    checker = RevocationChecker(cognito, clock_skew_seconds=SKEW)  # type: ignore[arg-type]
+    issued_at = MARK.timestamp()
+
+    checker.check("token", issued_at, MARK)
+    checker.check("token", issued_at, MARK)
+    checker.check("token", issued_at, MARK + timedelta(seconds=1))  # a later logout: ask again
+
+    assert cognito.asked == ["token", "token"]
+
+
+def test_a_login_whose_tokens_predate_the_mark_is_refused_as_revoked(flows: Flows) -> None:
+    user = flows.registered_user("alice")
+    engine: Engine = flows.client.app.state.services.get().engine
+    with Session(engine) as session:
+        crud.revoke_tokens_issued_before(session, user.sub, datetime.now(UTC))
+    flows.emulator.advance_clock(-600)  # Cognito's clock far behind this service's
+
+    response = flows.login("alice")
+
+    assert (response.status_code, response.json()) == (401, {"detail": "Token has been revoked"})
