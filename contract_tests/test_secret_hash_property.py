@@ -7,6 +7,7 @@ The reference (contract_tests/secret_hash.py) is itself pinned to vectors comput
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
@@ -46,19 +47,34 @@ def test_the_reference_matches_openssl(username: str, expected: str) -> None:
     assert reference_secret_hash(username, "example-client-id", "example-client-secret") == expected
 
 
-@given(username=encodable_text, client_id=encodable_text, client_secret=encodable_text)
-def test_the_emulator_computes_the_reference_secret_hash(
-    username: str, client_id: str, client_secret: str
-) -> None:
-    assert compute_secret_hash(client_id, client_secret, username) == reference_secret_hash(
-        username, client_id, client_secret
-    )
+# The emulator's signature: (client id, client secret, username) -> SECRET_HASH.
+EmulatorSecretHash = Callable[[str, str, str], str]
+
+
+def emulator_agrees_with_the_reference(compute: EmulatorSecretHash) -> Callable[[], None]:
+    """The property, for any function with the emulator's signature (the tests of the tests
+    run it on a broken one)."""
+
+    @given(username=encodable_text, client_id=encodable_text, client_secret=encodable_text)
+    def agrees(username: str, client_id: str, client_secret: str) -> None:
+        assert compute(client_id, client_secret, username) == reference_secret_hash(
+            username, client_id, client_secret
+        )
+
+    return agrees
+
+
+def test_the_emulator_computes_the_reference_secret_hash() -> None:
+    emulator_agrees_with_the_reference(compute_secret_hash)()
 
 
 @functools.cache
-def service_cognito_client(client_id: str, client_secret: str) -> CognitoClient:
-    """The service's Cognito client; it is never called, only asked for SECRET_HASH."""
-    return CognitoClient(
+def service_cognito_client(
+    client_id: str, client_secret: str, client_class: type[CognitoClient] = CognitoClient
+) -> CognitoClient:
+    """The service's Cognito client (or a subclass); it is never called, only asked for
+    SECRET_HASH."""
+    return client_class(
         region="us-east-1",
         client_id=client_id,
         client_secret=SecretStr(client_secret),
@@ -66,13 +82,26 @@ def service_cognito_client(client_id: str, client_secret: str) -> CognitoClient:
     )
 
 
-@given(username=encodable_text, credentials=st.sampled_from(CLIENT_CREDENTIALS))
-def test_the_service_computes_the_reference_secret_hash(
-    username: str, credentials: tuple[str, str]
-) -> None:
-    client_id, client_secret = credentials
-    client = service_cognito_client(client_id, client_secret)
-    assert client.secret_hash(username) == reference_secret_hash(username, client_id, client_secret)
+# Builds the service's Cognito client for (client id, client secret).
+ServiceClientFactory = Callable[[str, str], CognitoClient]
+
+
+def service_agrees_with_the_reference(client_for: ServiceClientFactory) -> Callable[[], None]:
+    """The property, for any way of building the service's client (the tests of the tests run
+    it on a broken one)."""
+
+    @given(username=encodable_text, credentials=st.sampled_from(CLIENT_CREDENTIALS))
+    def agrees(username: str, credentials: tuple[str, str]) -> None:
+        client_id, client_secret = credentials
+        assert client_for(client_id, client_secret).secret_hash(username) == (
+            reference_secret_hash(username, client_id, client_secret)
+        )
+
+    return agrees
+
+
+def test_the_service_computes_the_reference_secret_hash() -> None:
+    service_agrees_with_the_reference(service_cognito_client)()
 
 
 def test_the_service_sends_no_secret_hash_without_a_secret() -> None:

@@ -8,6 +8,7 @@ gives the same verdict every time.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -16,10 +17,14 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from app.core import cognito_errors
+from app.core.cognito import CognitoClient
 from app.core.tokens import InvalidTokenError, TokenVerifier
-from contract_tests.secret_hash import reference_secret_hash
 from contract_tests.service import ServiceUnderTest, service_under_test
-from contract_tests.test_secret_hash_property import CLIENT_CREDENTIALS, encodable_text
+from contract_tests.test_secret_hash_property import (
+    emulator_agrees_with_the_reference,
+    service_agrees_with_the_reference,
+    service_cognito_client,
+)
 from contract_tests.test_user_lifecycle_state_machine import run_lifecycle
 from contract_tests.token_mutations import (
     ChangeClaim,
@@ -28,6 +33,7 @@ from contract_tests.token_mutations import (
     assert_refused,
     mutations,
 )
+from emulator.secret_hash import compute_secret_hash
 
 HUNT = settings(
     max_examples=200,
@@ -89,23 +95,39 @@ def test_the_real_verifier_refuses_what_the_broken_ones_accept(
             verifier.verify_access_token(mutation.apply(genuine_token))
 
 
-def test_the_secret_hash_property_catches_a_swapped_concatenation() -> None:
-    """client id + username instead of username + client id: a classic SECRET_HASH mistake, and
-    one that empty usernames cannot reveal (both orders hash the same message)."""
+class ClientHashingSwapped(CognitoClient):
+    """Deliberate bug: the service's SECRET_HASH over client id + username instead of
+    username + client id (a classic mistake, and one that empty usernames cannot reveal)."""
 
-    def swapped(username: str, client_id: str, client_secret: str) -> str:
-        return reference_secret_hash(client_id, username, client_secret)
+    def secret_hash(self, username: str) -> str | None:
+        client_id, self.client_id = self.client_id, username
+        try:
+            return super().secret_hash(client_id)
+        finally:
+            self.client_id = client_id
 
-    @HUNT
-    @given(username=encodable_text, credentials=st.sampled_from(CLIENT_CREDENTIALS))
-    def matches_the_reference(username: str, credentials: tuple[str, str]) -> None:
-        client_id, client_secret = credentials
-        assert swapped(username, client_id, client_secret) == reference_secret_hash(
-            username, client_id, client_secret
-        )
 
+def emulator_hashing_swapped(client_id: str, client_secret: str, username: str) -> str:
+    """Deliberate bug: the emulator's SECRET_HASH with the concatenation swapped."""
+    return compute_secret_hash(username, client_secret, client_id)
+
+
+@pytest.mark.parametrize(
+    "the_property_on_broken_code",
+    [
+        emulator_agrees_with_the_reference(emulator_hashing_swapped),
+        service_agrees_with_the_reference(
+            functools.partial(service_cognito_client, client_class=ClientHashingSwapped)
+        ),
+    ],
+    ids=["emulator", "service"],
+)
+def test_the_secret_hash_property_catches_a_swapped_concatenation(
+    the_property_on_broken_code: Callable[[], None],
+) -> None:
+    """The real properties (test_secret_hash_property.py), pointed at a swapped concatenation."""
     with pytest.raises(AssertionError):
-        matches_the_reference()
+        HUNT(the_property_on_broken_code)()
 
 
 @pytest.fixture(scope="module")
