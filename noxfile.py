@@ -123,6 +123,7 @@ MUTATION_SCOPE = {
         "x__is_number",
     ],
     "app/core/revocation.py": [  # revocation: the logout mark's check...
+        "xǁRevocationCheckerǁdecides_alone",
         "xǁRevocationCheckerǁcheck",
         "xǁRevocationCheckerǁ_ask_cognito",
         "x__decision_key",
@@ -130,6 +131,7 @@ MUTATION_SCOPE = {
     ],
     "app/crud.py": ["x_revoke_tokens_issued_before"],  # ... and its forward-only update
     "app/core/auth.py": ["*"],  # admission: the one rule...
+    "app/core/user_rows.py": ["*"],  # ... on a row no older than a logout's wait...
     "app/api/deps.py": [  # ... as requests meet it: bearer token, claims, scopes, groups
         "xǁBearerTokenǁ__call__",
         "x_verified_claims",

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from service_harness import Flows, make_settings, postgres_url
 from sqlalchemy import Engine, MetaData, create_engine, delete, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -27,6 +26,7 @@ from app.main import create_app
 from app.models import User
 from emulator.bootstrap import PoolConfig
 from emulator.server import EmulatorServer
+from tests.app.service_harness import Flows, make_settings, postgres_url
 
 
 @pytest.fixture(scope="session")

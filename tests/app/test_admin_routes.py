@@ -7,12 +7,12 @@ import pytest
 from fastapi import Depends
 from fastapi.testclient import TestClient
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
-from service_harness import Flows, ServiceUser, bearer
 
 from app import crud
 from app.api.deps import Authenticated, CurrentAuth, CurrentUser, require_groups, require_scopes
 from app.core.config import Settings
 from app.main import create_app
+from tests.app.service_harness import Flows, ServiceUser, bearer
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from unittest import mock
 
 import pytest
 from fastapi.testclient import TestClient
-from service_harness import Flows, make_settings
 from sqlmodel import Session
 
 from app import crud
 from app.core.config import Settings
 from app.main import create_app
+from tests.app.service_harness import Flows, make_settings
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@ token. Anything else is no credential at all — 401 "Not authenticated" with a 
 not an invalid token."""
 
 import pytest
-from service_harness import Flows
+
+from tests.app.service_harness import Flows
 
 NOT_AUTHENTICATED = {"detail": "Not authenticated"}
 

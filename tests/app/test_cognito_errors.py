@@ -9,7 +9,6 @@ from typing import Any
 import botocore.session
 import pytest
 from fastapi.testclient import TestClient
-from service_harness import PASSWORD, Flows, make_settings
 
 from app.core.cognito import CognitoClient
 from app.core.cognito_errors import (
@@ -23,6 +22,7 @@ from app.core.cognito_errors import (
 from app.main import create_app
 from emulator.bootstrap import PoolConfig
 from emulator.pytest_plugin import secret_hash
+from tests.app.service_harness import PASSWORD, Flows, make_settings
 
 # The service's operation names → the Cognito API operation each one calls.
 OPERATIONS = {

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from service_harness import make_settings
 
 from app.main import create_app
 from emulator.bootstrap import PoolConfig
+from tests.app.service_harness import make_settings
 
 
 def closed_port_url() -> str:

@@ -3,9 +3,9 @@ refetched unless a fetch succeeded within the allowed age, a failed fetch is nev
 and threads that waited on another thread's failed fetch share its error instead of refetching."""
 
 import pytest
-from jwks_endpoint import Clock, JWKSEndpoint, two_callers_on_one_failing_fetch
 
 from app.core.tokens import JWKSUnavailableError, TokenVerifier
+from tests.app.jwks_endpoint import Clock, JWKSEndpoint, two_callers_on_one_failing_fetch
 
 
 def a_verifier(endpoint: JWKSEndpoint, clock: Clock) -> TokenVerifier:

@@ -5,12 +5,12 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
-from service_harness import Flows, bearer, direct_login
 from sqlmodel import Session
 
 from app.core.config import Settings
 from app.main import create_app
 from app.models import User
+from tests.app.service_harness import Flows, bearer, direct_login
 
 
 def test_logout_revokes_the_access_token_at_once(flows: Flows) -> None:

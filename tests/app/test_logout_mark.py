@@ -2,30 +2,38 @@
 finish out of order, the later instant wins, and the tokens issued between the two stay refused.
 
 The mark is written by `crud.revoke_tokens_issued_before` (what POST /users/logout calls); the
-tests call it in the order a race could, then ask the service over HTTP.
+tests call it in the order a race could, drop the service's copy of the row as the logout does,
+then ask the service over HTTP.
 """
 
 from datetime import UTC, datetime, timedelta
 
-from service_harness import Flows, ServiceUser
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app import crud
+from app.core.services import Services
 from app.models import User
+from tests.app.service_harness import Flows, ServiceUser
 
 # Far beyond REVOCATION_CLOCK_SKEW_SECONDS, so the clock alone decides (Cognito is not asked).
 MINUTE = timedelta(minutes=1)
 
 
+def services_of(flows: Flows) -> Services:
+    services: Services = flows.client.app.state.services.get()
+    return services
+
+
 def engine_of(flows: Flows) -> Engine:
-    engine: Engine = flows.client.app.state.services.get().engine
-    return engine
+    return services_of(flows).engine
 
 
-def mark_at(engine: Engine, user: ServiceUser, at: datetime) -> None:
-    with Session(engine) as session:
+def mark_at(flows: Flows, user: ServiceUser, at: datetime) -> None:
+    services = services_of(flows)
+    with Session(services.engine) as session:
         crud.revoke_tokens_issued_before(session, user.sub, at)
+    services.users.forget(user.sub)
 
 
 def mark_of(engine: Engine, user: ServiceUser) -> datetime | None:
@@ -41,7 +49,7 @@ def test_the_first_logout_sets_the_mark(flows: Flows) -> None:
     assert mark_of(engine, user) is None
     later = datetime.now(UTC) + MINUTE
 
-    mark_at(engine, user, later)
+    mark_at(flows, user, later)
 
     assert mark_of(engine, user) == later
     assert flows.client.get("/users/me", headers=user.bearer).status_code == 401
@@ -53,8 +61,8 @@ def test_an_earlier_mark_arriving_last_does_not_move_the_mark_back(flows: Flows)
     now = datetime.now(UTC)
     earlier, later = now - MINUTE, now + MINUTE
 
-    mark_at(engine, user, later)
-    mark_at(engine, user, earlier)
+    mark_at(flows, user, later)
+    mark_at(flows, user, earlier)
 
     assert mark_of(engine, user) == later
     response = flows.client.get("/users/me", headers=user.bearer)
@@ -68,9 +76,9 @@ def test_a_later_mark_moves_the_mark_forward(flows: Flows) -> None:
     now = datetime.now(UTC)
     earlier, later = now - MINUTE, now + MINUTE
 
-    mark_at(engine, user, earlier)
+    mark_at(flows, user, earlier)
     assert flows.client.get("/users/me", headers=user.bearer).status_code == 200
-    mark_at(engine, user, later)
+    mark_at(flows, user, later)
 
     assert mark_of(engine, user) == later
     assert flows.client.get("/users/me", headers=user.bearer).status_code == 401
@@ -81,7 +89,7 @@ def test_a_mark_is_the_users_own(flows: Flows) -> None:
     bob = flows.registered_user("bob")
     engine = engine_of(flows)
 
-    mark_at(engine, alice, datetime.now(UTC) + MINUTE)
+    mark_at(flows, alice, datetime.now(UTC) + MINUTE)
 
     assert mark_of(engine, bob) is None
     assert flows.client.get("/users/me", headers=bob.bearer).status_code == 200
@@ -102,9 +110,9 @@ def test_moving_the_mark_records_the_change_and_a_mark_that_does_not_move_change
             return row.updated_at
 
     before = updated_at()
-    mark_at(engine, user, now + MINUTE)
+    mark_at(flows, user, now + MINUTE)
     moved = updated_at()
-    mark_at(engine, user, now + MINUTE)
-    mark_at(engine, user, now - MINUTE)
+    mark_at(flows, user, now + MINUTE)
+    mark_at(flows, user, now - MINUTE)
 
     assert before < moved == updated_at()

@@ -11,7 +11,6 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
-from service_harness import make_settings
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, SQLModel, select
 
@@ -21,6 +20,7 @@ from app.core.migrations import SchemaNotMigratedError, migrate, require_latest_
 from app.main import create_app
 from app.models import User
 from emulator.bootstrap import PoolConfig
+from tests.app.service_harness import make_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = 4

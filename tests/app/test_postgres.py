@@ -6,13 +6,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC
 
 import pytest
-from service_harness import Flows, postgres_url
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from app.models import User
+from tests.app.service_harness import Flows, postgres_url
 
 pytestmark = pytest.mark.postgres
 

@@ -9,11 +9,11 @@ import pytest
 from fastapi import Depends
 from fastapi.testclient import TestClient
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
-from service_harness import Flows, bearer
 
 from app.api.deps import Authenticated, require_groups
 from app.core.config import Settings
 from app.main import create_app
+from tests.app.service_harness import Flows, bearer
 
 REFUSAL = {"detail": "Requires membership in: admin, auditors"}
 

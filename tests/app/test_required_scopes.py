@@ -16,11 +16,11 @@ import jwt
 import pytest
 from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
-from service_harness import Flows, bearer, make_settings
 
 from app.api.deps import Authenticated, require_scopes
 from app.main import create_app
 from emulator.server import EmulatorServer
+from tests.app.service_harness import Flows, bearer, make_settings
 
 ORDERS = ("orders:write", "orders:read")
 REFUSAL = {"detail": "Requires scopes: orders:read orders:write"}

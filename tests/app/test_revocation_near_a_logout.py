@@ -6,13 +6,14 @@ begins at the token's `auth_time`, which refreshes keep: refreshing does not out
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from service_harness import Flows, bearer
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app import crud
 from app.core.cognito_errors import CognitoRequestFailed, ErrorAnswer
 from app.core.revocation import RevocationChecker, TokenRevokedError, session_started_at
+from app.core.services import Services
+from tests.app.service_harness import Flows, bearer
 
 MARK = datetime(2030, 1, 1, tzinfo=UTC)
 SKEW = 5.0
@@ -119,11 +120,12 @@ def test_a_refreshed_token_of_a_session_older_than_the_mark_is_refused(flows: Fl
         json={"username": "alice", "refresh_token": signed_in["refresh_token"]},
     ).json()
     fresh_login = flows.login("alice").json()
-    engine: Engine = flows.client.app.state.services.get().engine
+    services: Services = flows.client.app.state.services.get()
     sub = flows.client.get("/users/me", headers=bearer(fresh_login["access_token"])).json()["sub"]
 
-    with Session(engine) as session:
+    with Session(services.engine) as session:
         crud.revoke_tokens_issued_before(session, sub, datetime.now(UTC) - timedelta(minutes=5))
+    services.users.forget(sub)  # as the service's own logout does
 
     assert flows.client.get("/users/me", headers=bearer(refreshed["access_token"])).json() == {
         "detail": "Token has been revoked"
@@ -172,3 +174,27 @@ def test_a_login_whose_tokens_predate_the_mark_is_refused_as_revoked(flows: Flow
     response = flows.login("alice")
 
     assert (response.status_code, response.json()) == (401, {"detail": "Token has been revoked"})
+
+
+@pytest.mark.parametrize(
+    ("offset", "alone"),
+    [(-SKEW - 0.001, True), (-SKEW, False), (0.0, False), (SKEW, False), (SKEW + 0.001, True)],
+)
+def test_the_checker_decides_alone_exactly_where_cognito_is_not_asked(
+    offset: float, alone: bool
+) -> None:
+    """What lets a request decide on the event loop: never where `check` would block on Cognito."""
+    checker = RevocationChecker(Cognito(), clock_skew_seconds=SKEW)  # type: ignore[arg-type]
+
+    assert checker.decides_alone("token", MARK.timestamp() + offset, MARK) is alone
+    assert checker.decides_alone("token", MARK.timestamp() + offset, None) is True
+
+
+def test_once_cognito_has_settled_a_token_the_checker_decides_it_alone() -> None:
+    checker = RevocationChecker(Cognito(), clock_skew_seconds=SKEW)  # type: ignore[arg-type]
+    at_the_mark = MARK.timestamp()
+    admitted(checker, "token", at_the_mark)
+
+    assert checker.decides_alone("token", at_the_mark, MARK) is True
+    assert checker.decides_alone("other", at_the_mark, MARK) is False
+    assert checker.decides_alone("token", at_the_mark, MARK + timedelta(seconds=1)) is False

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from service_harness import Flows
+
+from tests.app.service_harness import Flows
 
 SECRET = "Sup3r-Secret-Value"
 # Fails every secret field's constraints (ASCII whitespace is outside Cognito's `[\S]+` and the

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
-from service_harness import Flows, bearer, direct_login
 from sqlalchemy import Engine, event, func
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from app.models import User
+from tests.app.service_harness import Flows, bearer, direct_login
 
 USERS_INSERT = re.compile(r'\s*INSERT INTO "?user"?\s', re.IGNORECASE)
 

@@ -13,10 +13,10 @@ from typing import Any
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from jwks_endpoint import Clock, JWKSEndpoint, two_callers_on_one_failing_fetch
 from jwt.algorithms import RSAAlgorithm
 
 from app.core.tokens import MAX_TOKEN_LENGTH, InvalidTokenError, JWKSUnavailableError, TokenVerifier
+from tests.app.jwks_endpoint import Clock, JWKSEndpoint, two_callers_on_one_failing_fetch
 
 NOW = 1_900_000_000.0
 LEEWAY = 5.0

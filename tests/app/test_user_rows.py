@@ -12,7 +12,6 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
-from service_harness import Flows, bearer, make_settings
 
 from app import crud
 from app.core.services import ServicesProvider
@@ -20,6 +19,7 @@ from app.core.user_rows import UserRows
 from app.main import create_app
 from app.models import User
 from emulator.bootstrap import PoolConfig
+from tests.app.service_harness import Flows, bearer, make_settings
 
 MAX_AGE = 9.0
 

@@ -5,10 +5,10 @@ import re
 
 import pytest
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
-from service_harness import PASSWORD, Flows, bearer
 from sqlmodel import Session
 
 from app.models import User, UserPublic
+from tests.app.service_harness import PASSWORD, Flows, bearer
 
 # ---- sign-up ---------------------------------------------------------------------------------
 
