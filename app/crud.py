@@ -65,10 +65,18 @@ def _release_username(session: Session, username: str) -> None:
     session.commit()
 
 
-def record_sign_in(session: Session, user: User, *, email: str | None, at: datetime | None) -> User:
-    """Sync the row with what Cognito just said about the user (an email changed in Cognito
-    reaches the row here); `at` records a password login."""
+def record_sign_in(
+    session: Session, user: User, profile: CognitoProfile, at: datetime | None
+) -> User:
+    """Sync the row with what Cognito just said about the user: its username as Cognito spells
+    it (a case-insensitive pool answers in lower case whatever case the sign-up used), and an
+    email changed in Cognito; `at` records a password login."""
     changed = False
+    if user.username != profile.username:
+        _release_username(session, profile.username)  # a row of a user deleted since
+        user.username = profile.username
+        changed = True
+    email = profile.email
     if email and user.email != email:
         user.email = email
         changed = True

@@ -251,6 +251,6 @@ def _sign_in(
         raise invalid_token(REVOKED if login_at else "Refresh token has been revoked") from error
     except UserDisabledError as error:
         raise user_disabled() from error
-    signed_in = crud.record_sign_in(session, user, email=profile.email, at=login_at)
+    signed_in = crud.record_sign_in(session, user, profile, at=login_at)
     services.users.forget(signed_in.sub)
     return signed_in
