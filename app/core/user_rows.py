@@ -12,7 +12,8 @@ logout moving the mark, a disable) is committed first, then its request answers 
 `wait_out_cached_rows()`, that is `max_age_seconds` later. Any row some worker read before the
 commit was read (so its age counted) from before the commit, so by the time the client hears the
 answer, no worker anywhere trusts it any more: the next request, wherever it lands, reads the row
-anew. Nothing is shared between workers but the database, and a worker's clock only measures
+anew. Requests that find their row being read join that read on the same terms: only if it
+began less than `max_age_seconds` ago. Nothing is shared between workers but the database, and a worker's clock only measures
 durations it started itself. The price is that latency on those two answers; `0` turns both the
 cache and the wait off.
 """
@@ -55,25 +56,42 @@ class UserRows:
             else None
         )
         self._lock = threading.Lock()
+        # Reads under way (touched on the event loop only): requests for one row share its read.
+        self._reading: dict[str, tuple[float, asyncio.Task[User | None]]] = {}
 
     def _now(self) -> float:
         return self.clock()
 
     async def read(self, sub: str) -> User | None:
         """The row of `sub` as the database had it at most `max_age_seconds` ago (None: no row);
-        the read itself runs in a worker thread (a database server may block)."""
-        rows = self._rows
-        if rows is not None:
-            with self._lock:
-                entry = rows.get(sub)
-            if entry is not None and self.clock() - entry[0] < self.max_age_seconds:
-                return entry[1]
-        started = self.clock()
+        the read itself runs in a worker thread (a database server may block). Requests for a
+        row being read join that read, if it began recently enough to be trusted itself."""
+        if self._rows is None:
+            return await run_in_threadpool(crud.read_user, self._engine, sub)
+        now = self.clock()
+        with self._lock:
+            entry = self._rows.get(sub)
+        if entry is not None and now - entry[0] < self.max_age_seconds:
+            return entry[1]
+        under_way = self._reading.get(sub)
+        if under_way is None or now - under_way[0] >= self.max_age_seconds:
+            # Its own task, so a request that goes away does not cancel the others' read.
+            reading = asyncio.ensure_future(self._read(sub, started=now))
+            under_way = self._reading[sub] = (now, reading)
+            reading.add_done_callback(lambda done: self._done_reading(sub, done))
+        return await asyncio.shield(under_way[1])
+
+    async def _read(self, sub: str, *, started: float) -> User | None:
         user = await run_in_threadpool(crud.read_user, self._engine, sub)
-        if rows is not None and user is not None:
+        if user is not None and self._rows is not None:
             with self._lock:
-                rows[sub] = (started, user)
+                self._rows[sub] = (started, user)
         return user
+
+    def _done_reading(self, sub: str, done: asyncio.Task[User | None]) -> None:
+        under_way = self._reading.get(sub)
+        if under_way is not None and under_way[1] is done:
+            del self._reading[sub]
 
     def forget(self, sub: str) -> None:
         """Drop this worker's copy of a row it has just changed (other workers' copies age out,

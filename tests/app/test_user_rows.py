@@ -5,6 +5,7 @@ Two apps on one database stand for two workers (each has its own services and ro
 caches share a manual clock whose `sleep` moves it, so "once the wait is over" is exact."""
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -218,3 +219,65 @@ def test_a_rows_age_counts_from_when_its_read_began(
     assert first_flows.client.get("/users/me", headers=alice.bearer).status_code == 200
 
     assert reads == [alice.sub]
+
+
+def rows_reading_through(
+    reader: Any, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> UserRows:
+    """A UserRows whose database reads are `reader(sub)` (run in a worker thread, as reads are)."""
+    monkeypatch.setattr(crud, "read_user", lambda _engine, sub: reader(sub))
+    return UserRows(None, max_age_seconds=MAX_AGE, clock=clock, sleep=clock.sleep)  # type: ignore[arg-type]
+
+
+def test_requests_for_a_row_being_read_share_the_read(
+    clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    asked: list[str] = []
+
+    def slow_read(sub: str) -> User:
+        asked.append(sub)
+        release.wait(5)
+        return User(sub=sub, username="alice")
+
+    rows = rows_reading_through(slow_read, clock, monkeypatch)
+
+    async def three_requests() -> list[User | None]:
+        requests = [asyncio.ensure_future(rows.read("sub-1")) for _ in range(3)]
+        await asyncio.sleep(0.05)
+        release.set()
+        return await asyncio.gather(*requests)
+
+    answers = asyncio.run(three_requests())
+
+    assert asked == ["sub-1"]
+    assert [user.sub for user in answers if user is not None] == ["sub-1"] * 3
+
+
+def test_a_read_under_way_for_longer_than_the_max_age_is_not_joined(
+    clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read that began before a logout committed must not answer a request that came after the
+    logout answered, however slow the database."""
+    release = threading.Event()
+    asked: list[str] = []
+
+    def read(sub: str) -> User:
+        asked.append(sub)
+        if len(asked) == 1:
+            release.wait(5)  # the first read hangs until the second is done
+        return User(sub=sub, username="alice")
+
+    rows = rows_reading_through(read, clock, monkeypatch)
+
+    async def a_request_before_and_one_after() -> None:
+        slow = asyncio.ensure_future(rows.read("sub-1"))
+        await asyncio.sleep(0.05)
+        clock.now += MAX_AGE
+        await rows.read("sub-1")
+        release.set()
+        await slow
+
+    asyncio.run(a_request_before_and_one_after())
+
+    assert asked == ["sub-1", "sub-1"]
