@@ -23,7 +23,7 @@ _USER_BY_SUB = select(User).where(col(User.sub) == bindparam("sub"))
 
 def read_user(engine: Engine, sub: str) -> User | None:
     """The user's row as committed now, by any worker: a read-only snapshot attached to no
-    session (every authenticated request makes this one SELECT, so no ORM session for it)."""
+    session (app/core/user_rows.py makes this SELECT for authenticated requests: no ORM session)."""
     with engine.connect() as connection:
         found = connection.execute(_USER_BY_SUB, {"sub": sub}).first()
     return None if found is None else User.model_construct(**found._mapping)

@@ -30,7 +30,9 @@ from emulator.secret_hash import compute_secret_hash
 OPERATIONS = ("InitiateAuth", "SignUp", "GetUser")
 CONCURRENCIES = (1, 8)
 PASSWORD = "Bench-Passw0rd!"
-RATIO_TARGET = Target(minimum=1.0)
+# The emulator's overlay (fidelity checks, its own signing) must not cost it its lead over plain
+# moto_server: the architecture issue set this floor for the HTTP layer and the flows.
+RATIO_TARGET = Target(minimum=2.5)
 EMULATOR = "emulator"
 MOTO = "moto_server"
 COGNITO_LOCAL = "cognito-local"

@@ -3,8 +3,8 @@ has it now, still honours it — the token's sign-in session began after the use
 (app/core/revocation.py) and the user is not disabled here.
 
 Every way in applies it: each authenticated request (app/api/deps.py) and each sign-in, login or
-refresh (app/api/routes/users.py). The row is read per request, never cached, so a logout or a
-disable in one worker counts at once in every other.
+refresh (app/api/routes/users.py). The row comes from app/core/user_rows.py, whose short reuse
+never outlives a logout's or a disable's answer, so either counts at once in every worker.
 """
 
 from dataclasses import dataclass
