@@ -6,6 +6,7 @@ by app/core/auth.py.
 """
 
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -52,33 +53,35 @@ async def get_cognito(services: ServicesDep) -> CognitoClient:
 CognitoDep = Annotated[CognitoClient, Depends(get_cognito)]
 
 
+@dataclass(frozen=True)
+class VerifiedToken:
+    """A Bearer access token and its verified claims."""
+
+    token: str
+    claims: dict[str, Any]
+
+
 class BearerToken(OAuth2PasswordBearer):
     """The OAuth2 password flow in the OpenAPI document (Swagger UI's Authorize posts the login
     form to tokenUrl and sends the access token as Bearer), and the token of the Authorization
-    header; 401 without one (an empty one included)."""
+    header with its verified claims; 401 without a token (an empty one included) or with one
+    that does not verify."""
 
-    async def __call__(self, request: Request) -> str:  # type: ignore[override]
+    async def __call__(self, request: Request) -> VerifiedToken:  # type: ignore[override]
         authorization = request.headers.get("Authorization")
         if authorization:
             scheme, _, token = authorization.partition(" ")
             token = token.strip()
             if token and scheme.lower() == "bearer":
-                return token
+                return VerifiedToken(token, await verified_claims(token, services_of(request)))
         raise not_authenticated()
 
 
-bearer_token = BearerToken(tokenUrl="/users/login", scheme_name="OAuth2PasswordBearer")
-BearerTokenDep = Annotated[str, Depends(bearer_token)]
-
-# The 401 detail for a token issued before its user's last logout.
-REVOKED = "Token has been revoked"
-
-
-async def verified_claims(token: BearerTokenDep, request: Request) -> dict[str, Any]:
+async def verified_claims(token: str, services: Services) -> dict[str, Any]:
     """The token's verified access-token claims: from the verifier's cache when it has them
     (a token seen before, until it expires), else verified in a worker thread (the signature
     costs CPU, and a JWKS fetch may block)."""
-    verifier = services_of(request).verifier
+    verifier = services.verifier
     try:
         claims = verifier.cached_access_claims(token)
         if claims is None:
@@ -88,16 +91,19 @@ async def verified_claims(token: BearerTokenDep, request: Request) -> dict[str, 
     return claims
 
 
-VerifiedClaims = Annotated[dict[str, Any], Depends(verified_claims)]
+bearer_token = BearerToken(tokenUrl="/users/login", scheme_name="OAuth2PasswordBearer")
+VerifiedTokenDep = Annotated[VerifiedToken, Depends(bearer_token)]
+
+# The 401 detail for a token issued before its user's last logout.
+REVOKED = "Token has been revoked"
 
 
-async def get_authenticated(
-    token: BearerTokenDep, claims: VerifiedClaims, request: Request
-) -> Authenticated:
+async def get_authenticated(verified: VerifiedTokenDep, request: Request) -> Authenticated:
     """The caller: the user's row (app/core/user_rows.py; rebuilt if the sign-up's write was
     lost), admitted by the one rule of app/core/auth.py. Whatever may block (the database, Cognito
     settling a token issued within seconds of a logout) runs in a worker thread. FastAPI solves
     it once per request, however many of a route's dependencies ask for it."""
+    token, claims = verified.token, verified.claims
     services = services_of(request)
     user = await services.users.read(claims["sub"])
     if user is None:

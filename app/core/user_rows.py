@@ -13,9 +13,9 @@ logout moving the mark, a disable) is committed first, then its request answers 
 commit was read (so its age counted) from before the commit, so by the time the client hears the
 answer, no worker anywhere trusts it any more: the next request, wherever it lands, reads the row
 anew. Requests that find their row being read join that read on the same terms: only if it
-began less than `max_age_seconds` ago. Nothing is shared between workers but the database, and a worker's clock only measures
-durations it started itself. The price is that latency on those two answers; `0` turns both the
-cache and the wait off.
+began less than `max_age_seconds` ago. Nothing is shared between workers but the database, and a
+worker's clock only measures durations it started itself. The price is that latency on those two
+answers; `0` turns both the cache and the wait off.
 """
 
 import asyncio
