@@ -33,6 +33,10 @@ from app.models import User
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
+# Rows one worker keeps at most (the least recently used go first): its memory stays bounded
+# whatever the number of users.
+MAX_CACHED_ROWS = 10_000
+
 
 class UserRows:
     def __init__(
@@ -40,7 +44,6 @@ class UserRows:
         engine: Engine,
         *,
         max_age_seconds: float,
-        max_entries: int = 10_000,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
@@ -48,12 +51,11 @@ class UserRows:
         self.max_age_seconds = max_age_seconds
         self.clock = clock
         self.sleep = sleep
-        # Bounded and expiring by itself; an entry also carries when its read started, which is
-        # what its age counts from. cachetools' caches are not thread-safe: the lock guards it.
-        self._rows: TTLCache[str, tuple[float, User]] | None = (
-            TTLCache(maxsize=max_entries, ttl=max_age_seconds, timer=self._now)
-            if max_age_seconds > 0 and max_entries > 0
-            else None
+        # Bounded and expiring by itself (with a max age of 0, every entry has expired as soon as
+        # it is stored); an entry also carries when its read started, which is what its age
+        # counts from. cachetools' caches are not thread-safe: the lock guards it.
+        self._rows: TTLCache[str, tuple[float, User]] = TTLCache(
+            maxsize=MAX_CACHED_ROWS, ttl=max_age_seconds, timer=self._now
         )
         self._lock = threading.Lock()
         # Reads under way (touched on the event loop only): requests for one row share its read.
@@ -66,8 +68,6 @@ class UserRows:
         """The row of `sub` as the database had it at most `max_age_seconds` ago (None: no row);
         the read itself runs in a worker thread (a database server may block). Requests for a
         row being read join that read, if it began recently enough to be trusted itself."""
-        if self._rows is None:
-            return await run_in_threadpool(crud.read_user, self._engine, sub)
         now = self.clock()
         with self._lock:
             entry = self._rows.get(sub)
@@ -83,7 +83,7 @@ class UserRows:
 
     async def _read(self, sub: str, *, started: float) -> User | None:
         user = await run_in_threadpool(crud.read_user, self._engine, sub)
-        if user is not None and self._rows is not None:
+        if user is not None:
             with self._lock:
                 self._rows[sub] = (started, user)
         return user
@@ -96,9 +96,8 @@ class UserRows:
     def forget(self, sub: str) -> None:
         """Drop this worker's copy of a row it has just changed (other workers' copies age out,
         see `wait_out_cached_rows`)."""
-        if self._rows is not None:
-            with self._lock:
-                self._rows.pop(sub, None)
+        with self._lock:
+            self._rows.pop(sub, None)
 
     async def wait_out_cached_rows(self) -> None:
         """Return once no worker trusts a row read before now: call it after committing a change

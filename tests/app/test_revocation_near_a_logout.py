@@ -3,7 +3,9 @@ refused, after it are admitted, and in between (bounds included) Cognito decides
 and mark, with the decisions kept in a bounded cache that forgets the oldest first. A session
 begins at the token's `auth_time`, which refreshes keep: refreshing does not outlive a logout."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -108,6 +110,37 @@ def test_a_token_cognito_refuses_near_a_logout_is_revoked_and_cognito_asked_once
             401,
             {"detail": "Token has been revoked"},
         )
+
+
+def test_cognito_settles_a_token_near_a_logout_off_the_event_loop(
+    flows: Flows, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asking Cognito blocks for a network round trip: on the event loop it would stall every
+    other request of the worker meanwhile."""
+    user = flows.registered_user("alice")
+    assert flows.client.post("/users/logout", headers=user.bearer).status_code == 204
+    services: Services = flows.client.app.state.services.get()
+    asked_on_the_event_loop: list[bool] = []
+    get_user = services.cognito.get_user
+
+    def recording_get_user(token: str) -> Any:
+        asked_on_the_event_loop.append(asyncio_loop_running())
+        return get_user(token)
+
+    monkeypatch.setattr(services.cognito, "get_user", recording_get_user)
+
+    response = flows.client.get("/users/me", headers=user.bearer)
+
+    assert (response.status_code, response.json()) == (401, {"detail": "Token has been revoked"})
+    assert asked_on_the_event_loop == [False]
+
+
+def asyncio_loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def test_a_refreshed_token_of_a_session_older_than_the_mark_is_refused(flows: Flows) -> None:

@@ -22,7 +22,7 @@ from app.models import User
 from emulator.bootstrap import PoolConfig
 from tests.app.service_harness import Flows, bearer, make_settings
 
-MAX_AGE = 9.0
+MAX_AGE = 0.5  # the default; exact in binary, so the manual clock meets it exactly
 
 
 class ManualClock:
@@ -201,21 +201,20 @@ def test_a_rows_age_counts_from_when_its_read_began(
     first_flows: Flows, clock: ManualClock, reads: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A slow read may return a row older than its arrival: the change a logout waits out may
-    have committed while it ran, so its age must count from the start."""
+    have committed while it ran, so its age must count from the start. At exactly MAX_AGE it is
+    no longer trusted: that is how long a logout waits."""
     alice = first_flows.registered_user("alice")
     counting_read = crud.read_user
 
     def slow_read(engine: Any, sub: str) -> User | None:
-        clock.now += 2.0
+        clock.now += MAX_AGE / 2
         return counting_read(engine, sub)
 
     monkeypatch.setattr(crud, "read_user", slow_read)
     first_flows.client.get("/users/me", headers=alice.bearer)
     reads.clear()
 
-    clock.now += (
-        MAX_AGE - 1.0
-    )  # 1 s younger than MAX_AGE since the read ended, 1 s older since it began
+    clock.now += MAX_AGE / 2  # half MAX_AGE since the read ended, MAX_AGE since it began
     assert first_flows.client.get("/users/me", headers=alice.bearer).status_code == 200
 
     assert reads == [alice.sub]
@@ -279,5 +278,39 @@ def test_a_read_under_way_for_longer_than_the_max_age_is_not_joined(
         await slow
 
     asyncio.run(a_request_before_and_one_after())
+
+    assert asked == ["sub-1", "sub-1"]
+
+
+def test_a_request_joins_the_newer_read_once_an_older_one_ends(
+    clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The older read, ending, leaves the newer one in place for the requests still to come."""
+    releases = [threading.Event() for _ in range(3)]
+    releases[2].set()  # a third read, were one started, would not hang
+    asked: list[str] = []
+
+    def read(sub: str) -> User:
+        release = releases[len(asked)]
+        asked.append(sub)
+        release.wait(5)
+        return User(sub=sub, username="alice")
+
+    rows = rows_reading_through(read, clock, monkeypatch)
+
+    async def requests_around_two_reads() -> None:
+        older = asyncio.ensure_future(rows.read("sub-1"))
+        await asyncio.sleep(0.05)
+        clock.now += MAX_AGE  # too old to join: a second read starts
+        newer = asyncio.ensure_future(rows.read("sub-1"))
+        await asyncio.sleep(0.05)
+        releases[0].set()
+        await older
+        joining = asyncio.ensure_future(rows.read("sub-1"))  # the newer read is still under way
+        await asyncio.sleep(0.05)
+        releases[1].set()
+        await asyncio.gather(newer, joining)
+
+    asyncio.run(requests_around_two_reads())
 
     assert asked == ["sub-1", "sub-1"]
