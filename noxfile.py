@@ -22,7 +22,7 @@ nox.options.reuse_venv = "yes"
 
 
 def install(session: nox.Session) -> None:
-    session.install("-e", ".[dev]")
+    session.install("-e", ".[service,dev]")
 
 
 @nox.session
@@ -42,10 +42,17 @@ def migrate(session: nox.Session) -> None:
 
 
 @nox.session
+def provision(session: nox.Session) -> None:
+    """The kit's user pool on AWS or any endpoint, written to an env file (`-- --help`)."""
+    install(session)
+    session.run("python", "-m", "app.provision", *session.posargs)
+
+
+@nox.session
 def emulator(session: nox.Session) -> None:
     """The Cognito emulator alone (`-- --help` for its options)."""
     install(session)
-    session.run("python", "-m", "emulator", *session.posargs)
+    session.run("python", "-m", "cognito_emulator", *session.posargs)
 
 
 @nox.session
@@ -104,7 +111,8 @@ def browser(session: nox.Session) -> None:
 
 # The security core under mutation testing: file -> the functions (fnmatch patterns over mutmut's
 # names: `function`, `Class.method` is written `xǁClassǁmethod`, `*` for the whole module).
-# Repoint an entry when its code moves.
+# Paths are as in the mutation copy, where the emulator's package sits at the top (mutmut imports
+# mutants only from the top of its tree). Repoint an entry when its code moves.
 MUTATION_SCOPE = {
     "app/core/tokens.py": [  # token verification (not the constructor's wiring)
         "xǁTokenVerifierǁverify_access_token",
@@ -140,15 +148,15 @@ MUTATION_SCOPE = {
         "x_require_groups",
     ],
     "app/api/routes/users.py": ["x__sign_in"],  # ... and as sign-in meets it
-    "emulator/secret_hash.py": ["*"],  # SECRET_HASH, in the emulator...
+    "cognito_emulator/secret_hash.py": ["*"],  # SECRET_HASH, in the emulator...
     "app/core/cognito.py": ["xǁCognitoClientǁsecret_hash"],  # ... and in the service
-    "emulator/codes.py": [  # codes: issued, redeemed once, forgotten with their user
+    "cognito_emulator/codes.py": [  # codes: issued, redeemed once, forgotten with their user
         "xǁCodeBookǁissue",
         "xǁCodeBookǁredeem",
         "xǁCodeBookǁforget_user",
         "x__slot",
     ],
-    "emulator/policy.py": ["x_check_password"],  # password policy
+    "cognito_emulator/policy.py": ["x_check_password"],  # password policy
 }
 MUTATION_TESTS = ["tests/app", "tests/emulator"]
 MUTATION_KILL_RATE_THRESHOLD = 0.90
@@ -177,11 +185,12 @@ def mutants(session: nox.Session) -> None:
     shutil.rmtree(workdir, ignore_errors=True)  # every run from scratch: no stale verdicts
     # What the tests read besides the mutated packages: other packages, and alembic.ini.
     other_packages = ["benchmarks", "contract_tests", "devstack", "load_tests"]
-    for tree in ("app", "emulator", "tests", *other_packages):
-        shutil.copytree(tree, workdir / tree, ignore=shutil.ignore_patterns("__pycache__"))
+    trees = {"app": "app", "emulator/cognito_emulator": "cognito_emulator", "tests": "tests"}
+    for tree, copy in (trees | {package: package for package in other_packages}).items():
+        shutil.copytree(tree, workdir / copy, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2("alembic.ini", workdir)
     settings = {
-        "source_paths": ["app", "emulator"],
+        "source_paths": ["app", "cognito_emulator"],
         "also_copy": [*other_packages, "alembic.ini"],
         "only_mutate": list(MUTATION_SCOPE),
         "pytest_add_cli_args_test_selection": MUTATION_TESTS,

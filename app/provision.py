@@ -1,12 +1,12 @@
-"""`cognito-kit-provision`: create the user pool the service needs, write `.env`.
+"""`nox -s provision` (`python -m app.provision`): create the service's user pool, write `.env`.
 
 Against real AWS it uses boto3's usual credentials (environment, profile, SSO, instance role);
 the identity needs cognito-idp:CreateUserPool, CreateUserPoolClient and CreateGroup. With
 `--endpoint-url` it provisions the emulator instead (dummy credentials if none are configured).
 
 The pool, its app client and the "admin" group are the kit's one pool definition
-(`emulator.pool_definition`), the one the emulator bootstraps and the contract tests run on;
-only deletion protection is chosen here: on for real AWS, off for an endpoint.
+(`cognito_emulator.pool_definition`), the one the emulator bootstraps and the contract tests run
+on; only deletion protection is chosen here: on for real AWS, off for an endpoint.
 
 The `.env` is updated in place with python-dotenv: the keys written here replace earlier values,
 other lines (DATABASE_URL, ...) are kept; the file is readable by its owner only (it holds the
@@ -24,7 +24,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 from dotenv import dotenv_values, set_key, unset_key
 
-from emulator.pool_definition import (
+from cognito_emulator.pool_definition import (
     DEFAULT_CLIENT_NAME,
     DEFAULT_POOL_NAME,
     boto3_call,
@@ -40,7 +40,7 @@ OWNER_ONLY = 0o600
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="cognito-kit-provision",
+        prog="nox -s provision --",
         description="Create a Cognito user pool and app client for the service; write .env.",
     )
     parser.add_argument(
@@ -116,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             deletion_protection=args.endpoint_url is None,
         )
     except (BotoCoreError, ClientError) as error:
-        print(f"cognito-kit-provision: {error}", file=sys.stderr)
+        print(f"provision: {error}", file=sys.stderr)
         return 1
     if args.endpoint_url:
         values[ENDPOINT_KEY] = args.endpoint_url

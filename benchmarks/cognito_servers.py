@@ -24,8 +24,8 @@ from benchmarks.loadgen import (
 from benchmarks.report import Row, Target, format_throughput
 from benchmarks.servers import ServerProcess, cognito_idp_client
 from benchmarks.stats import Run, Throughput, ratio, summarize
-from emulator.bootstrap import PoolConfig
-from emulator.secret_hash import compute_secret_hash
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.secret_hash import compute_secret_hash
 
 OPERATIONS = ("InitiateAuth", "SignUp", "GetUser")
 CONCURRENCIES = (1, 8)

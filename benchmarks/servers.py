@@ -21,9 +21,9 @@ from typing import Any
 
 import boto3
 
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pool_definition import boto3_call, create_pool
 from devstack.ports import free_port
-from emulator.bootstrap import PoolConfig
-from emulator.pool_definition import boto3_call, create_pool
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
@@ -112,11 +112,11 @@ def read_env_file(path: Path) -> dict[str, str]:
 
 
 def start_emulator(workdir: Path) -> ServerProcess:
-    """`python -m emulator` as a user runs it, with its bootstrap, settings read from --env-file."""
+    """`python -m cognito_emulator` as a user runs it: its bootstrap, settings from --env-file."""
     port = free_port()
-    env_file = workdir / "emulator.env"
+    env_file = workdir / "cognito_emulator.env"
     command = [
-        sys.executable, "-m", "emulator", "--host", HOST, "--port", str(port),
+        sys.executable, "-m", "cognito_emulator", "--host", HOST, "--port", str(port),
         "--env-file", str(env_file),
     ]  # fmt: skip
     server = _spawn("emulator", command, workdir, port)

@@ -27,8 +27,8 @@ from app.core.tokens import TokenVerifier
 from benchmarks.cognito_servers import PASSWORD, encode
 from benchmarks.loadgen import cognito_request
 from benchmarks.report import Row
-from emulator import EmulatorServer, PoolConfig
-from emulator.secret_hash import compute_secret_hash
+from cognito_emulator import EmulatorServer, PoolConfig
+from cognito_emulator.secret_hash import compute_secret_hash
 
 USERNAME = "bench-verify-user"
 

@@ -27,7 +27,7 @@ from contract_tests.targets import local_client
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-    from emulator import EmulatorServer, PoolConfig
+    from cognito_emulator import EmulatorServer, PoolConfig
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 if TYPE_CHECKING:
-    from emulator import EmulatorServer
+    from cognito_emulator import EmulatorServer
 
 
 @functools.cache
@@ -35,7 +35,7 @@ def shared_keys_dir() -> Path:
 
 @functools.cache
 def shared_emulator() -> EmulatorServer:
-    from emulator import EmulatorServer  # on first use: a moto-only run need not load it
+    from cognito_emulator import EmulatorServer  # on first use: a moto-only run need not load it
 
     server = EmulatorServer(host="127.0.0.1", port=0, keys_dir=shared_keys_dir())
     server.start()

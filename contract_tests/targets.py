@@ -23,14 +23,14 @@ import httpx
 import pytest
 from botocore.config import Config
 
+from cognito_emulator.pool_definition import boto3_call, create_pool
 from contract_tests.secret_hash import reference_secret_hash
 from devstack.ports import free_port
-from emulator.pool_definition import boto3_call, create_pool
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-    from emulator import EmulatorServer
+    from cognito_emulator import EmulatorServer
 
 TARGET_NAMES = ("emulator", "aws", "moto")
 LOCAL_ACCESS_KEY = "testing"
@@ -134,9 +134,9 @@ def local_client(endpoint_url: str, region: str) -> CognitoIdentityProviderClien
 def provision_pool(client: CognitoIdentityProviderClient, name: str) -> tuple[str, str, str]:
     """Creates the kit's pool as the emulator bootstraps it; (pool, client, secret).
 
-    The very requests the emulator's bootstrap sends (`emulator.pool_definition`), here through
-    boto3: a difference between moto and the emulator is then a difference in the server, not in
-    the setup.
+    The very requests the emulator's bootstrap sends (`cognito_emulator.pool_definition`), here
+    through boto3: a difference between moto and the emulator is then a difference in the server,
+    not in the setup.
     """
     created = create_pool(boto3_call(client), pool_name=name, client_name=f"{name}-client")
     return created.user_pool_id, created.client_id, created.client_secret

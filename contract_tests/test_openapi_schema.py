@@ -25,9 +25,9 @@ from schemathesis.core.transport import Response
 from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 from starlette.testclient import TestClient
 
+from cognito_emulator.pool_definition import ADMIN_GROUP
 from contract_tests.body_validity import BodyValidity
 from contract_tests.service import service_under_test
-from emulator.pool_definition import ADMIN_GROUP
 
 SERVICE = service_under_test("contract-schema")
 PASSWORD = "Correct-Horse-7"

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from app.core.cognito import CognitoClient
+from cognito_emulator.secret_hash import compute_secret_hash
 from contract_tests.cognito.accounts import PASSWORD
 from contract_tests.cognito.errors import cognito_error
 from contract_tests.secret_hash import reference_secret_hash
 from contract_tests.shared_emulator import shared_emulator
 from contract_tests.targets import CognitoTarget, emulator_target
-from emulator.secret_hash import compute_secret_hash
 
 # Any text that UTF-8 can encode (lone surrogates cannot travel in JSON or UTF-8 at all).
 encodable_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=64)

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from app.core import cognito_errors
 from app.core.cognito import CognitoClient
 from app.core.tokens import InvalidTokenError, TokenVerifier
+from cognito_emulator.secret_hash import compute_secret_hash
 from contract_tests.service import ServiceUnderTest, service_under_test
 from contract_tests.test_secret_hash_property import (
     emulator_agrees_with_the_reference,
@@ -33,7 +34,6 @@ from contract_tests.token_mutations import (
     assert_refused,
     mutations,
 )
-from emulator.secret_hash import compute_secret_hash
 
 HUNT = settings(
     max_examples=200,

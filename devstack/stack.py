@@ -19,8 +19,12 @@ import httpx
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+import app
 from app.core.migrations import migrate
-from emulator import EmulatorServer, PoolConfig
+from cognito_emulator import EmulatorServer, PoolConfig
+
+# The service runs from the checkout (it is not installed; see pyproject.toml).
+CHECKOUT = Path(app.__file__).resolve().parent.parent
 
 DEFAULT_DATABASE_URL = "sqlite:///./app.db"
 
@@ -82,7 +86,7 @@ class Stack:
         log_dir.mkdir(parents=True, exist_ok=True)
         self._service_log = log_dir / f"service-{self.service_port}.log"
         command = [
-            sys.executable, "-m", "uvicorn", "app.main:app",
+            sys.executable, "-m", "uvicorn", "app.main:app", "--app-dir", str(CHECKOUT),
             "--host", self.host, "--port", str(self.service_port),
             "--workers", str(self.workers), "--no-access-log",
         ]  # fmt: skip

@@ -17,10 +17,10 @@ from typing import Any
 import jwt
 import pytest
 
+from cognito_emulator.pool_definition import user_pool_client_request, user_pool_request
 from contract_tests.cognito.accounts import PASSWORD, Accounts, ContractUser
 from contract_tests.cognito.errors import cognito_error
 from contract_tests.targets import CognitoTarget
-from emulator.pool_definition import user_pool_client_request, user_pool_request
 
 
 @pytest.fixture

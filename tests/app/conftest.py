@@ -24,8 +24,8 @@ from app.core.config import Settings
 from app.core.migrations import migrate
 from app.main import create_app
 from app.models import User
-from emulator.bootstrap import PoolConfig
-from emulator.server import EmulatorServer
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.server import EmulatorServer
 from tests.app.service_harness import Flows, make_settings, postgres_url
 
 

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 from app.core.config import Settings
-from emulator.bootstrap import PoolConfig
-from emulator.pytest_plugin import secret_hash
-from emulator.server import EmulatorServer
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pytest_plugin import secret_hash
+from cognito_emulator.server import EmulatorServer
 
 PASSWORD = "Correct-Horse-9"
 

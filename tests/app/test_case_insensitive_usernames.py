@@ -1,5 +1,5 @@
 """The kit's pool ignores the case of usernames (`UsernameConfiguration.CaseSensitive=False`, see
-emulator/pool_definition.py), as Cognito does for such pools: `Alice` and `alice` are one user.
+cognito_emulator.pool_definition), as Cognito does for such pools: `Alice` and `alice` are one user.
 The service keeps one row for them, whatever case a request uses; from the first sign-in on, under
 the username Cognito answers with (lower case: "flattened to lowercase in user pool text output",
 AWS developer guide, "User pool case sensitivity")."""

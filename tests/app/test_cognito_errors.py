@@ -20,8 +20,8 @@ from app.core.cognito_errors import (
     answer_for,
 )
 from app.main import create_app
-from emulator.bootstrap import PoolConfig
-from emulator.pytest_plugin import secret_hash
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pytest_plugin import secret_hash
 from tests.app.service_harness import PASSWORD, Flows, make_settings
 
 # The service's operation names → the Cognito API operation each one calls.

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from emulator.bootstrap import PoolConfig
+from cognito_emulator.bootstrap import PoolConfig
 from tests.app.service_harness import make_settings
 
 

@@ -19,7 +19,7 @@ from app.core.db import make_engine
 from app.core.migrations import SchemaNotMigratedError, migrate, require_latest_schema
 from app.main import create_app
 from app.models import User
-from emulator.bootstrap import PoolConfig
+from cognito_emulator.bootstrap import PoolConfig
 from tests.app.service_harness import make_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -222,9 +222,10 @@ def test_uvicorn_exits_at_startup_with_one_line_naming_the_command(
     cognito_pool: PoolConfig, empty_sqlite_url: str, tmp_path: Path
 ) -> None:
     environment = {**os.environ, **cognito_pool.as_env(), "DATABASE_URL": empty_sqlite_url}
+    checkout = str(REPO_ROOT)  # the service runs from the checkout: it is not installed
 
     result = subprocess.run(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", "0"],
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", "0", "--app-dir", checkout],
         cwd=tmp_path,
         env=environment,
         capture_output=True,

@@ -1,4 +1,4 @@
-"""`cognito-kit-provision` against the emulator: the pool, client and group it creates, the
+"""`nox -s provision` against the emulator: the pool, client and group it creates, the
 `.env` it writes, and a service started from that `.env`."""
 
 import os
@@ -16,7 +16,7 @@ from app.api.routes.admin import ADMIN_GROUP
 from app.core.config import Settings
 from app.main import create_app
 from app.provision import main, update_env_file
-from emulator.server import EmulatorServer
+from cognito_emulator.server import EmulatorServer
 
 
 def read_env(path: Path) -> dict[str, str]:
@@ -138,7 +138,7 @@ def test_provisioning_failure_is_reported_not_raised(
     code = main(["--endpoint-url", "http://127.0.0.1:9", "--env-file", str(env_file)])
 
     assert code == 1
-    assert "cognito-kit-provision:" in capsys.readouterr().err
+    assert "provision:" in capsys.readouterr().err
     assert not env_file.exists()
 
 

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from app.api.deps import Authenticated, require_scopes
 from app.main import create_app
-from emulator.server import EmulatorServer
+from cognito_emulator.server import EmulatorServer
 from tests.app.service_harness import Flows, bearer, make_settings
 
 ORDERS = ("orders:write", "orders:read")

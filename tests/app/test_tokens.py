@@ -21,9 +21,9 @@ from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 from app.core.tokens import InvalidTokenError, JWKSUnavailableError, TokenVerifier
 from app.main import create_app
-from emulator.bootstrap import PoolConfig
-from emulator.pytest_plugin import create_confirmed_user, secret_hash
-from emulator.server import EmulatorServer
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pytest_plugin import create_confirmed_user, secret_hash
+from cognito_emulator.server import EmulatorServer
 from tests.app.service_harness import Flows, ServiceUser, bearer, make_settings
 
 ATTACKER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)

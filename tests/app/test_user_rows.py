@@ -19,7 +19,7 @@ from app.core.services import ServicesProvider
 from app.core.user_rows import UserRows
 from app.main import create_app
 from app.models import User
-from emulator.bootstrap import PoolConfig
+from cognito_emulator.bootstrap import PoolConfig
 from tests.app.service_harness import Flows, bearer, make_settings
 
 MAX_AGE = 0.5  # the default; exact in binary, so the manual clock meets it exactly

@@ -111,7 +111,7 @@ def test_cognito_local_is_skipped_with_a_reason_when_npm_is_missing(
 
 
 def test_env_file_lines_become_settings(tmp_path: Path) -> None:
-    env_file = tmp_path / "emulator.env"
+    env_file = tmp_path / "cognito_emulator.env"
     env_file.write_text("AWS_REGION=us-east-1\nAWS_COGNITO_APP_CLIENT_SECRET=a=b\n\n")
     assert servers.read_env_file(env_file) == {
         "AWS_REGION": "us-east-1",

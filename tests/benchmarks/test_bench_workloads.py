@@ -2,8 +2,8 @@ import json
 
 from benchmarks.cognito_servers import PASSWORD, Workload
 from benchmarks.http_load import parse_wrk_report
-from emulator.bootstrap import PoolConfig
-from emulator.secret_hash import compute_secret_hash
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.secret_hash import compute_secret_hash
 
 POOL = PoolConfig("us-east-1", "us-east-1_abc", "client1", "s3cret", "http://127.0.0.1:1")
 # Base64(HMAC-SHA256("s3cret", username + "client1")), from

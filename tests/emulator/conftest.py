@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from emulator.server import EmulatorServer
+from cognito_emulator.server import EmulatorServer
 
 
 @pytest.fixture(scope="session")

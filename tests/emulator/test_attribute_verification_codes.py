@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.bootstrap import PoolConfig
-from emulator.pytest_plugin import CognitoUser
-from emulator.server import EmulatorServer
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pytest_plugin import CognitoUser
+from cognito_emulator.server import EmulatorServer
 
 MISMATCH = {
     "Code": "CodeMismatchException",

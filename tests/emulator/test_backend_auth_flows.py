@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.bootstrap import PoolConfig
-from emulator.pytest_plugin import CognitoUser
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pytest_plugin import CognitoUser
 
 
 def make_client(client: Any, pool: PoolConfig, flows: list[str] | None) -> str:

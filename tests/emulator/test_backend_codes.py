@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator import codes
-from emulator.bootstrap import PoolConfig
-from emulator.clock import Clock
-from emulator.pytest_plugin import CognitoUser, idp_client, secret_hash
-from emulator.server import EmulatorServer
+from cognito_emulator import codes
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.clock import Clock
+from cognito_emulator.pytest_plugin import CognitoUser, idp_client, secret_hash
+from cognito_emulator.server import EmulatorServer
 
 CODE_MISMATCH = {
     "Code": "CodeMismatchException",
@@ -94,12 +94,13 @@ def test_codes_are_logged(
     cognito_idp_client: Any,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="emulator.codes"):
+    with caplog.at_level(logging.INFO, logger="cognito_emulator.codes"):
         Journey(cognito_idp_client, cognito_pool, "pia").sign_up()
 
     code = cognito_emulator.latest_code(cognito_pool.user_pool_id, "pia")
     assert any(
-        record.name == "emulator.codes" and code in record.getMessage() for record in caplog.records
+        record.name == "cognito_emulator.codes" and code in record.getMessage()
+        for record in caplog.records
     )
 
 

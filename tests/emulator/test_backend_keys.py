@@ -13,11 +13,11 @@ import pytest
 from botocore.exceptions import ClientError
 from moto.utilities.utils import load_resource
 
-from emulator.backend import EmulatorBackend
-from emulator.bootstrap import PoolConfig
-from emulator.pytest_plugin import CognitoUser, create_confirmed_user
-from emulator.secret_hash import compute_secret_hash
-from emulator.server import EmulatorServer
+from cognito_emulator.backend import EmulatorBackend
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pytest_plugin import CognitoUser, create_confirmed_user
+from cognito_emulator.secret_hash import compute_secret_hash
+from cognito_emulator.server import EmulatorServer
 
 
 def fetch_json(url: str) -> dict[str, Any]:

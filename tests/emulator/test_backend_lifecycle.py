@@ -10,9 +10,9 @@ import jwt
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.bootstrap import PoolConfig
-from emulator.pytest_plugin import CognitoUser, create_confirmed_user, secret_hash
-from emulator.server import EmulatorServer
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pytest_plugin import CognitoUser, create_confirmed_user, secret_hash
+from cognito_emulator.server import EmulatorServer
 
 INCORRECT = {"Code": "NotAuthorizedException", "Message": "Incorrect username or password."}
 

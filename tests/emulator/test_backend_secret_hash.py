@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.bootstrap import PoolConfig
-from emulator.pytest_plugin import CognitoUser, secret_hash
-from emulator.secret_hash import compute_secret_hash
-from emulator.server import EmulatorServer
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pytest_plugin import CognitoUser, secret_hash
+from cognito_emulator.secret_hash import compute_secret_hash
+from cognito_emulator.server import EmulatorServer
 
 WRONG_HASH = "d3JvbmcgaGFzaA=="
 Call = Callable[[Any, PoolConfig, CognitoUser, dict[str, str]], Any]

@@ -18,10 +18,10 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 from pycognito.exceptions import ForceChangePasswordException
 
-from emulator import srp as srp_module
-from emulator.bootstrap import PoolConfig
-from emulator.pytest_plugin import CognitoUser, create_confirmed_user, secret_hash
-from emulator.server import EmulatorServer
+from cognito_emulator import srp as srp_module
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pytest_plugin import CognitoUser, create_confirmed_user, secret_hash
+from cognito_emulator.server import EmulatorServer
 
 INCORRECT = {"Code": "NotAuthorizedException", "Message": "Incorrect username or password."}
 

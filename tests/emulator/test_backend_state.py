@@ -13,13 +13,13 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from emulator import tokens
-from emulator.backend import EmulatorBackend
-from emulator.bootstrap import PoolConfig
-from emulator.exceptions import CognitoError, UnknownOperationException
-from emulator.pytest_plugin import CognitoUser
-from emulator.secret_hash import compute_secret_hash
-from emulator.server import EmulatorServer
+from cognito_emulator import tokens
+from cognito_emulator.backend import EmulatorBackend
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.exceptions import CognitoError, UnknownOperationException
+from cognito_emulator.pytest_plugin import CognitoUser
+from cognito_emulator.secret_hash import compute_secret_hash
+from cognito_emulator.server import EmulatorServer
 
 
 def test_a_users_own_moto_mock_neither_sees_nor_resets_the_emulator(

@@ -14,9 +14,9 @@ import jwt
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.bootstrap import PoolConfig
-from emulator.pytest_plugin import CognitoUser, create_confirmed_user, secret_hash
-from emulator.server import EmulatorServer
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pytest_plugin import CognitoUser, create_confirmed_user, secret_hash
+from cognito_emulator.server import EmulatorServer
 
 
 def verify(token: str, pool: PoolConfig, client_id: str | None = None) -> dict[str, Any]:

@@ -17,10 +17,10 @@ import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
-from emulator.bootstrap import PoolConfig
-from emulator.pool_definition import user_pool_client_request, user_pool_request
-from emulator.pytest_plugin import secret_hash
-from emulator.server import EmulatorServer
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pool_definition import user_pool_client_request, user_pool_request
+from cognito_emulator.pytest_plugin import secret_hash
+from cognito_emulator.server import EmulatorServer
 
 PASSWORD = "Correct-Horse-7"
 

@@ -1,4 +1,4 @@
-"""`python -m emulator`: startup output, --env-file, flags, clean stop and clear errors."""
+"""`python -m cognito_emulator`: startup output, --env-file, flags, clean stop and clear errors."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import boto3
 import httpx
 import pytest
 
-from emulator.cli import main
-from emulator.pytest_plugin import secret_hash
+from cognito_emulator.cli import main
+from cognito_emulator.pytest_plugin import secret_hash
 
 
 def read_until_ready(process: subprocess.Popen[str]) -> list[str]:
@@ -29,7 +29,7 @@ def read_until_ready(process: subprocess.Popen[str]) -> list[str]:
 
 def start_emulator(*args: str) -> tuple[subprocess.Popen[str], list[str]]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0", "--log-level", "warning", *args],
+        [sys.executable, "-m", "cognito_emulator", "--port", "0", "--log-level", "warning", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

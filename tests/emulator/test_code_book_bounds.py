@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from emulator import codes
-from emulator.exceptions import ExpiredCodeException
+from cognito_emulator import codes
+from cognito_emulator.exceptions import ExpiredCodeException
 
 
 class FrozenClock:

@@ -9,7 +9,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from emulator.server import EmulatorServer
+from cognito_emulator.server import EmulatorServer
 
 PASSWORD = "Passw0rd!"
 NEW_PASSWORD = "N3w-Passw0rd!"

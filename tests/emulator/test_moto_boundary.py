@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from moto.cognitoidp import models as moto_models
 
-from emulator import moto_boundary
-from emulator.backend import EmulatorBackend
+from cognito_emulator import moto_boundary
+from cognito_emulator.backend import EmulatorBackend
 
 
 @pytest.fixture

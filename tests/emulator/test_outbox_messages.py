@@ -1,6 +1,6 @@
 """An outbox message says exactly what was sent, to whom and when: the full destination, the
 medium, the purpose, the code, and the emulator-clock instant in UTC (ISO 8601); the log line on
-`emulator.codes` says the same."""
+`cognito_emulator.codes` says the same."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from emulator import codes
+from cognito_emulator import codes
 
 
 class FrozenClock:
@@ -17,7 +17,7 @@ class FrozenClock:
 
 
 def test_a_message_records_what_was_sent_to_whom_and_when(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="emulator.codes")
+    caplog.set_level(logging.INFO, logger="cognito_emulator.codes")
     book = codes.CodeBook(FrozenClock(), fixed_code="123456")  # type: ignore[arg-type]
 
     details = book.issue("pool", "ann", "forgot_password", "+15555550100", "SMS", "phone_number")
@@ -40,7 +40,7 @@ def test_a_message_records_what_was_sent_to_whom_and_when(caplog: pytest.LogCapt
     }
     assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
         (
-            "emulator.codes",
+            "cognito_emulator.codes",
             "INFO",
             "forgot_password code 123456 for user 'ann' of pool pool sent by SMS to +15555550100",
         )

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.server import EmulatorServer
+from cognito_emulator.server import EmulatorServer
 
 DOCUMENTED_SYMBOLS = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- "
 NOT_SYMBOLS = ("é", "€", "£", "§", "¿", "÷", "ü")

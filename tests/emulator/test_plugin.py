@@ -9,9 +9,9 @@ import jwt
 import pytest
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-from emulator.bootstrap import PoolConfig
-from emulator.pytest_plugin import CognitoUser
-from emulator.server import EmulatorServer
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pytest_plugin import CognitoUser
+from cognito_emulator.server import EmulatorServer
 
 pytest_plugins = ["pytester"]
 
@@ -70,8 +70,8 @@ def test_bootstrapped_pool_is_configured_like_the_cli_says(
 
 def test_importing_the_plugin_starts_nothing_and_imports_nothing_heavy() -> None:
     probe = (
-        "import sys, emulator.pytest_plugin\n"
-        "heavy = {'moto', 'boto3', 'uvicorn', 'emulator.server'} & set(sys.modules)\n"
+        "import sys, cognito_emulator.pytest_plugin\n"
+        "heavy = {'moto', 'boto3', 'uvicorn', 'cognito_emulator.server'} & set(sys.modules)\n"
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", probe], check=True, timeout=30)

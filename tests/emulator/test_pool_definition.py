@@ -1,4 +1,4 @@
-"""One pool definition: the emulator's bootstrap, `cognito-kit-provision`, the contract targets
+"""One pool definition: the emulator's bootstrap, `nox -s provision`, the contract targets
 and the benchmark servers create the same pool, so their settings cannot drift apart again."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 from app.provision import provision
 from benchmarks.servers import bootstrap_with_boto3
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pool_definition import ADMIN_GROUP, ADMIN_GROUP_DESCRIPTION
+from cognito_emulator.server import EmulatorServer
 from contract_tests.targets import provision_pool
-from emulator.bootstrap import PoolConfig
-from emulator.pool_definition import ADMIN_GROUP, ADMIN_GROUP_DESCRIPTION
-from emulator.server import EmulatorServer
 
 # What Cognito assigns or the caller names; everything else must come from the definition.
 ASSIGNED = {
@@ -87,7 +87,7 @@ def test_the_bootstrapped_pool_has_the_settings_provisioning_used_to_set_alone(
     cognito_pool: PoolConfig, cognito_idp_client: CognitoIdentityProviderClient
 ) -> None:
     """Case-insensitive usernames, the client's read and write attributes and the admin group
-    were once only in `cognito-kit-provision`; they are in the one definition now."""
+    were once only in `nox -s provision`; they are in the one definition now."""
     settings = defined_settings(cognito_idp_client, cognito_pool.user_pool_id)
 
     assert settings["pool"]["UsernameConfiguration"] == {"CaseSensitive": False}

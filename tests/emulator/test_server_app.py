@@ -9,8 +9,8 @@ import time
 import httpx
 import pytest
 
-from emulator.bootstrap import PoolConfig
-from emulator.server import EmulatorServer
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.server import EmulatorServer
 
 
 def test_backend_calls_from_the_event_loop_and_from_threads_never_overlap(

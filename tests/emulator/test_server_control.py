@@ -8,9 +8,9 @@ import httpx
 import pytest
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-from emulator.bootstrap import PoolConfig
-from emulator.pytest_plugin import CognitoUser, secret_hash
-from emulator.server import EmulatorServer
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pytest_plugin import CognitoUser, secret_hash
+from cognito_emulator.server import EmulatorServer
 
 
 def test_health_lists_pools(emulator_http: httpx.Client, cognito_pool: PoolConfig) -> None:

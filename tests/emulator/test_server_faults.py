@@ -10,8 +10,8 @@ import pytest
 from botocore.exceptions import ClientError
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-from emulator.bootstrap import PoolConfig
-from emulator.server import EmulatorServer
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.server import EmulatorServer
 
 
 def describe(client: CognitoIdentityProviderClient, pool: PoolConfig) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from emulator.bootstrap import PoolConfig
-from emulator.server import EmulatorServer
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.server import EmulatorServer
 
 
 def test_index_links_every_pool_to_its_documents(

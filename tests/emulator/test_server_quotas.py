@@ -9,9 +9,9 @@ import pytest
 from botocore.exceptions import ClientError
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-from emulator.pytest_plugin import idp_client
-from emulator.quotas import AWS_DEFAULT_QUOTAS, QuotaLimiter
-from emulator.server import EmulatorServer
+from cognito_emulator.pytest_plugin import idp_client
+from cognito_emulator.quotas import AWS_DEFAULT_QUOTAS, QuotaLimiter
+from cognito_emulator.server import EmulatorServer
 
 
 class FakeMonotonic:

@@ -6,9 +6,9 @@ import httpx
 import jwt
 import pytest
 
-from emulator.bootstrap import PoolConfig
-from emulator.pytest_plugin import CognitoUser
-from emulator.server import EmulatorServer
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.pytest_plugin import CognitoUser
+from cognito_emulator.server import EmulatorServer
 
 
 def test_jwks_publishes_the_keys_that_sign_tokens(

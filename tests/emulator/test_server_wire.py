@@ -9,8 +9,8 @@ import pytest
 from botocore.exceptions import ClientError
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-from emulator.bootstrap import PoolConfig
-from emulator.server import EmulatorServer
+from cognito_emulator.bootstrap import PoolConfig
+from cognito_emulator.server import EmulatorServer
 
 TARGET = "AWSCognitoIdentityProviderService."
 JSON_11 = "application/x-amz-json-1.1"
@@ -115,7 +115,7 @@ def test_unexpected_exception_is_500_and_logged_with_traceback(
 
     monkeypatch.setattr(cognito_emulator.backend, "dispatch", broken)
     with (
-        caplog.at_level(logging.ERROR, logger="emulator.http.idp_api"),
+        caplog.at_level(logging.ERROR, logger="cognito_emulator.http.idp_api"),
         pytest.raises(ClientError) as raised,
     ):
         cognito_idp_client.list_user_pools(MaxResults=10)
@@ -123,7 +123,7 @@ def test_unexpected_exception_is_500_and_logged_with_traceback(
     assert raised.value.response["Error"]["Code"] == "InternalErrorException"
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
     assert "bug in the emulator" not in raised.value.response["Error"]["Message"]
-    [record] = [r for r in caplog.records if r.name == "emulator.http.idp_api"]
+    [record] = [r for r in caplog.records if r.name == "cognito_emulator.http.idp_api"]
     assert record.exc_info is not None
     assert "ListUserPools" in record.getMessage()
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.server import EmulatorServer
+from cognito_emulator.server import EmulatorServer
 
 PASSWORD = "Passw0rd!"
 OTHER_PASSWORD = "Other-Passw0rd!"

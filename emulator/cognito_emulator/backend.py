@@ -1,0 +1,172 @@
+"""EmulatorBackend: moto keeps Cognito's state, the flows make it behave like Cognito.
+
+`dispatch(operation, body)` takes the X-Amz-Target suffix and the parsed JSON body and returns
+the JSON response. The operations where plain moto is loose (sign-up and confirmation codes,
+SECRET_HASH, auth flows, token lifetimes and revocation, access-token calls) are answered by the
+flows (`flows/`); every other operation goes to moto's own cognito-idp request handler (through
+`moto_adapter`), so the whole moto API surface stays available to boto3 users.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cognito_emulator import moto_boundary
+from cognito_emulator.clock import Clock
+from cognito_emulator.codes import CodeBook
+from cognito_emulator.flows.access_token import AccessTokenFlows
+from cognito_emulator.flows.administration import AdministrationFlows
+from cognito_emulator.flows.authentication import AuthenticationFlows
+from cognito_emulator.flows.sign_up import SignUpFlows
+from cognito_emulator.keys import KeyStore
+from cognito_emulator.moto_adapter import AppClient, MotoAdapter, Pool
+from cognito_emulator.pool_ids import PoolIds
+from cognito_emulator.srp import SrpChallenges
+from cognito_emulator.tokens import TokenIssuer, TokenLedger
+from cognito_emulator.usernames import UserDirectory
+from cognito_emulator.validation import check_request, required_members
+
+Handler = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class EmulatorBackend:
+    """The emulator's state and behaviour; called for one API request at a time."""
+
+    def __init__(
+        self,
+        region: str = "us-east-1",
+        *,
+        clock: Clock | None = None,
+        fixed_code: str | None = None,
+        keys_dir: Path | None = None,
+    ) -> None:
+        moto_boundary.check()
+        required_members()  # load botocore's model now, not on the first request
+        self.region = region
+        self.clock = clock if clock is not None else Clock()
+        self._keys = KeyStore(keys_dir)
+        self._ledger = TokenLedger()
+        self._tokens = TokenIssuer(region, self._keys, self.clock, self._ledger)
+        self._codes = CodeBook(self.clock, fixed_code=fixed_code)
+        self._srp = SrpChallenges(self.clock)
+        self._users = UserDirectory()
+        self._moto = MotoAdapter(
+            region,
+            new_pool_id=PoolIds(stable=keys_dir is not None).new,
+            on_sign_in=self._sign_in_completed_by_moto,
+        )
+        sign_up = SignUpFlows(self._moto, self._users, self._codes)
+        authentication = self._authentication = AuthenticationFlows(
+            self._moto, self._users, self._tokens, self._srp
+        )
+        access_token = self._access_token = AccessTokenFlows(
+            self._moto, self._users, self._tokens, self._codes
+        )
+        administration = self._administration = AdministrationFlows(
+            self._moto, self._users, self._tokens, self._codes, self._keys
+        )
+        self._handlers: dict[str, Handler] = {
+            "SignUp": sign_up.sign_up,
+            "ConfirmSignUp": sign_up.confirm_sign_up,
+            "ResendConfirmationCode": sign_up.resend_confirmation_code,
+            "ForgotPassword": sign_up.forgot_password,
+            "ConfirmForgotPassword": sign_up.confirm_forgot_password,
+            "AdminResetUserPassword": sign_up.admin_reset_user_password,
+            "InitiateAuth": authentication.initiate_auth,
+            "AdminInitiateAuth": authentication.admin_initiate_auth,
+            "RespondToAuthChallenge": authentication.respond_to_auth_challenge,
+            "AdminRespondToAuthChallenge": authentication.respond_to_auth_challenge,
+            "GetUser": access_token.get_user,
+            "ChangePassword": access_token.change_password,
+            "UpdateUserAttributes": access_token.update_user_attributes,
+            "DeleteUserAttributes": access_token.delete_user_attributes,
+            "GetUserAttributeVerificationCode": access_token.get_user_attribute_verification_code,
+            "VerifyUserAttribute": access_token.verify_user_attribute,
+            "DeleteUser": access_token.delete_user,
+            "GlobalSignOut": access_token.global_sign_out,
+            "AdminUserGlobalSignOut": access_token.admin_user_global_sign_out,
+            "RevokeToken": access_token.revoke_token,
+            "AdminDeleteUser": administration.admin_delete_user,
+            "AdminDisableUser": administration.admin_disable_user,
+            "DeleteUserPool": administration.delete_user_pool,
+        }
+
+    def dispatch(self, operation: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Answer one cognito-idp call; raises only CognitoError for what a caller causes."""
+        handler = self._handlers.get(operation)
+        check_request(operation, body, self._serves)
+        if handler is not None:
+            return handler(body)
+        if isinstance(body.get("AccessToken"), str):
+            return self._access_token.pass_to_moto(operation, body)
+        return self._administration.pass_to_moto(operation, body)
+
+    def jwks(self, pool_id: str) -> dict[str, Any]:
+        self._moto.pool(pool_id)
+        return self._keys.jwks(pool_id)
+
+    def openid_configuration(self, pool_id: str, base_url: str) -> dict[str, Any]:
+        self._moto.pool(pool_id)
+        return {
+            "issuer": self._tokens.issuer(pool_id),
+            "jwks_uri": f"{base_url.rstrip('/')}/{pool_id}/.well-known/jwks.json",
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "response_types_supported": ["code", "token"],
+            "scopes_supported": ["openid", "email", "phone", "profile"],
+            "subject_types_supported": ["public"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        }
+
+    def outbox(
+        self, pool_id: str | None = None, username: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Messages sent, oldest first; `username` names a user as the pool does (any
+        capitalization in a case-insensitive pool, an email or phone alias)."""
+        pool = self._moto.find_pool(pool_id) if pool_id is not None else None
+        if pool is not None and username is not None:
+            user = self._users.find(pool, username)
+            username = (
+                user.username if user is not None else self._users.stored_username(pool, username)
+            )
+        return self._codes.outbox(pool_id, username)
+
+    def rotate_keys(self, pool_id: str) -> str:
+        self._moto.pool(pool_id)
+        return self._keys.rotate(pool_id)
+
+    def reset(self) -> None:
+        """Wipe the emulator's pools, users, tokens, codes and outbox; clock offset back to 0."""
+        self._moto.reset()
+        self._keys.clear()
+        self._ledger.clear()
+        self._codes.clear()
+        self._srp.clear()
+        self._users.clear()
+        self.clock.reset()
+
+    def pool_ids(self) -> list[str]:
+        return self._moto.pool_ids()
+
+    def stats(self) -> dict[str, int]:
+        """Sizes of the emulator's bounded bookkeeping (to watch memory stay flat)."""
+        moto = self._moto.sizes()
+        return {
+            "pools": moto["pools"],
+            "users": moto["users"],
+            "token_families": len(self._ledger),
+            "outbox_messages": self._codes.outbox_size(),
+            "outstanding_codes": self._codes.outstanding_size(),
+            "moto_sessions": moto["moto_sessions"],
+            "srp_challenges": len(self._srp),
+            "moto_stored_tokens": moto["moto_stored_tokens"],
+        }
+
+    def _serves(self, operation: str) -> bool:
+        return operation in self._handlers or self._moto.serves(operation)
+
+    def _sign_in_completed_by_moto(
+        self, pool: Pool, client: AppClient, username: str
+    ) -> dict[str, Any]:
+        return self._authentication.sign_in_completed_by_moto(pool, client, username)

@@ -1,0 +1,156 @@
+"""`cognito-emulator` / `python -m cognito_emulator`: serve the emulator, print what apps need."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import errno
+import logging
+import re
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from cognito_emulator.quotas import QUOTA_PRESETS
+
+if TYPE_CHECKING:
+    from cognito_emulator.server import EmulatorServer
+
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+EXIT_USAGE = 2
+
+
+def _confirmation_code(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{6}", value):
+        raise argparse.ArgumentTypeError(f"must be 6 digits like Cognito's codes, got {value!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cognito-emulator",
+        description="A Cognito user-pool emulator on moto, for boto3 clients (endpoint_url=...).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=9229, help="port (9229; 0 = any free port)")
+    parser.add_argument(
+        "--region", default="us-east-1", help="AWS region of pools and token issuers (us-east-1)"
+    )
+    parser.add_argument(
+        "--no-bootstrap",
+        action="store_true",
+        help="start empty instead of creating a pool and an app client",
+    )
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        metavar="PATH",
+        help="write the bootstrapped pool's settings as KEY=value lines",
+    )
+    parser.add_argument(
+        "--quotas",
+        choices=QUOTA_PRESETS,
+        default="off",
+        help="'aws': refuse requests past Cognito's default rate quotas (off)",
+    )
+    parser.add_argument(
+        "--fixed-code",
+        type=_confirmation_code,
+        metavar="CODE",
+        help="send this 6-digit code instead of random ones (load runs)",
+    )
+    parser.add_argument(
+        "--keys-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep signing keys here so tokens survive a restart",
+    )
+    parser.add_argument("--log-level", choices=LOG_LEVELS, default="info")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.no_bootstrap and args.env_file is not None:
+        parser.error("--env-file writes the bootstrapped pool's settings: drop --no-bootstrap")
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return _serve(args)
+    except KeyboardInterrupt:  # Ctrl-C while starting up
+        return 130
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from cognito_emulator.server import EmulatorServer  # here, so that --help stays instant
+
+    try:
+        server = EmulatorServer(
+            args.host,
+            args.port,
+            args.region,
+            quotas=args.quotas,
+            fixed_code=args.fixed_code,
+            keys_dir=args.keys_dir,
+            log_level=args.log_level,
+        )
+    except (OSError, ValueError) as error:
+        return _fail(f"cannot start: {error}")
+    try:
+        server.bind()
+    except OSError as error:
+        reason = "address already in use" if error.errno == errno.EADDRINUSE else error.strerror
+        return _fail(
+            f"cannot listen on {args.host}:{args.port}: {reason}; "
+            "choose another --port (0 picks a free one)"
+        )
+    try:
+        _announce(server, args)
+    except OSError as error:
+        server.stop()
+        return _fail(f"cannot write --env-file: {error}")
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler
+    # that was in place; make both arrive as KeyboardInterrupt so the exit is quiet and 0.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever(on_ready=lambda: print("Press Ctrl-C to stop.", flush=True))
+    print("cognito-emulator: stopped", flush=True)
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"cognito-emulator: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _announce(server: EmulatorServer, args: argparse.Namespace) -> None:
+    url = server.endpoint_url
+    lines = [
+        f"Cognito emulator on {url} (region {server.region}, quotas {args.quotas})",
+        f"  API (boto3 endpoint_url): {url}",
+        f"  Index page (browser):     {url}/",
+        f"  Control API:              {url}/_emulator/health",
+    ]
+    if not args.no_bootstrap:
+        pool = server.bootstrap()
+        well_known = f"{url}/{pool.user_pool_id}/.well-known"
+        lines += [
+            f"  JWKS:                     {well_known}/jwks.json",
+            f"  OpenID configuration:     {well_known}/openid-configuration",
+            "Settings for the app:",
+            *(f"  {key}={value}" for key, value in pool.as_env().items()),
+        ]
+        if args.env_file is not None:
+            args.env_file.write_text(pool.env_file_text())
+            lines.append(f"Wrote them to {args.env_file}")
+    print("\n".join(lines), flush=True)

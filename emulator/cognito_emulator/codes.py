@@ -1,0 +1,163 @@
+"""Confirmation codes and the outbox where the emulator "delivers" them.
+
+Plain moto accepts any confirmation code. Here every code is a random 6-digit number (or the
+`fixed_code` given for load runs), valid for as long as Cognito keeps it (24 h for sign-up and
+attribute verification, 1 h for forgot password, on the emulator clock) and usable once.
+
+Each code is also recorded in the outbox, the emulator's stand-in for the user's mailbox, and
+logged on the `cognito_emulator.codes` logger. An outbox message's `destination` is the full
+address the message went to (the mailbox it would land in); API responses carry the masked form,
+as Cognito's CodeDeliveryDetails do. Caps: the outbox keeps the newest `OUTBOX_CAP` messages and
+at most `MAX_OUTSTANDING_CODES` unused codes are remembered (oldest forgotten first).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections import deque
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from cognito_emulator.clock import Clock
+from cognito_emulator.exceptions import CodeMismatchException, ExpiredCodeException
+
+Purpose = Literal["sign_up", "resend", "forgot_password", "verify_attribute"]
+Medium = Literal["EMAIL", "SMS"]
+
+OUTBOX_CAP = 10_000
+MAX_OUTSTANDING_CODES = 100_000
+VALIDITY_SECONDS: dict[Purpose, int] = {
+    "sign_up": 24 * 3600,
+    "resend": 24 * 3600,
+    "forgot_password": 3600,
+    "verify_attribute": 24 * 3600,
+}
+CODE_MISMATCH = "Invalid verification code provided, please try again."
+CODE_EXPIRED = "Invalid code provided, please request a code again."
+
+logger = logging.getLogger("cognito_emulator.codes")
+
+
+def mask_destination(destination: str, medium: Medium) -> str:
+    """Cognito's masking: 'user@example.com' -> 'u***@e***', '+15555550100' -> '+*******0100'."""
+    if medium == "EMAIL":
+        local, _, domain = destination.partition("@")
+        return f"{local[:1]}***@{domain[:1]}***"
+    return f"+*******{destination[-4:]}"
+
+
+def delivery_details(destination: str, medium: Medium, attribute: str) -> dict[str, str]:
+    return {
+        "Destination": mask_destination(destination, medium),
+        "DeliveryMedium": medium,
+        "AttributeName": attribute,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class OutstandingCode:
+    code: str
+    expires_at: float
+
+
+class CodeBook:
+    """Issues and checks codes per (pool, user, slot); records each in the outbox."""
+
+    def __init__(self, clock: Clock, fixed_code: str | None = None) -> None:
+        self._clock = clock
+        self._fixed_code = fixed_code
+        self._outstanding: dict[tuple[str, str, str], OutstandingCode] = {}
+        self._outbox: deque[dict[str, Any]] = deque(maxlen=OUTBOX_CAP)
+
+    def issue(
+        self,
+        pool_id: str,
+        username: str,
+        purpose: Purpose,
+        destination: str,
+        medium: Medium,
+        attribute: str,
+    ) -> dict[str, str]:
+        """Send a new code (replacing an unused one for the same slot); returns delivery details."""
+        code = self._fixed_code or f"{secrets.randbelow(1_000_000):06d}"
+        now = self._clock.now()
+        key = (pool_id, username, _slot(purpose, attribute))
+        self._outstanding.pop(key, None)
+        if len(self._outstanding) >= MAX_OUTSTANDING_CODES:
+            del self._outstanding[next(iter(self._outstanding))]
+        self._outstanding[key] = OutstandingCode(code, now + VALIDITY_SECONDS[purpose])
+        self._outbox.append(
+            {
+                "pool_id": pool_id,
+                "username": username,
+                "destination": destination,
+                "medium": medium,
+                "purpose": purpose,
+                "code": code,
+                "sent_at": datetime.fromtimestamp(now, UTC).isoformat(),
+            }
+        )
+        logger.info(
+            "%s code %s for user %r of pool %s sent by %s to %s",
+            purpose,
+            code,
+            username,
+            pool_id,
+            medium,
+            destination,
+        )
+        return delivery_details(destination, medium, attribute)
+
+    def redeem(
+        self, pool_id: str, username: str, purpose: Purpose, code: str, attribute: str = ""
+    ) -> None:
+        """Accept `code` once, else CodeMismatch (wrong) or ExpiredCode (none, or past validity)."""
+        key = (pool_id, username, _slot(purpose, attribute))
+        outstanding = self._outstanding.get(key)
+        if outstanding is None:
+            raise ExpiredCodeException(CODE_EXPIRED)
+        if not secrets.compare_digest(outstanding.code.encode(), str(code).encode()):
+            raise CodeMismatchException(CODE_MISMATCH)
+        del self._outstanding[key]
+        if outstanding.expires_at <= self._clock.now():
+            raise ExpiredCodeException(CODE_EXPIRED)
+
+    def forget_user(self, pool_id: str, username: str) -> None:
+        for key in [k for k in self._outstanding if k[0] == pool_id and k[1] == username]:
+            del self._outstanding[key]
+
+    def outbox(
+        self, pool_id: str | None = None, username: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Messages oldest first; `username` matches the username or the destination address."""
+        return [
+            dict(message)
+            for message in self._outbox
+            if (pool_id is None or message["pool_id"] == pool_id)
+            and (
+                username is None
+                or message["username"] == username
+                or message["destination"] == username
+            )
+        ]
+
+    def outbox_size(self) -> int:
+        return len(self._outbox)
+
+    def outstanding_size(self) -> int:
+        return len(self._outstanding)
+
+    def clear(self) -> None:
+        self._outstanding.clear()
+        self._outbox.clear()
+
+
+def _slot(purpose: Purpose, attribute: str) -> str:
+    """Sign-up and resend share one code; attribute verification has one code per attribute."""
+    if purpose in ("sign_up", "resend"):
+        return "confirm_sign_up"
+    if purpose == "verify_attribute":
+        return f"verify_attribute:{attribute}"
+    return purpose

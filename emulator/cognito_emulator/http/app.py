@@ -1,0 +1,109 @@
+"""The emulator's Starlette app, and the operations its routes and `EmulatorServer` share.
+
+Every call into the backend holds one lock, so the backend (moto underneath) only ever runs on
+one thread at a time, whether the call comes from a route on the event loop or from a test
+thread using the in-process API. The control operations are methods here so that the HTTP
+control API and `EmulatorServer` run exactly the same code.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from cognito_emulator.backend import EmulatorBackend
+from cognito_emulator.faults import Fault, FaultInjector
+from cognito_emulator.http import control, errors, idp_api, index, well_known
+from cognito_emulator.quotas import QuotaLimiter
+
+
+class EmulatorApp(Starlette):
+    def __init__(self, backend: EmulatorBackend, *, quotas: QuotaLimiter | None = None) -> None:
+        self.backend = backend
+        self.faults = FaultInjector()
+        self.quotas = quotas
+        self._lock = threading.Lock()
+        super().__init__(
+            routes=[Route("/", _root, methods=["GET", "POST"]), *well_known.ROUTES, control.MOUNT],
+            exception_handlers=errors.HANDLERS,
+        )
+        # Cognito's paths are exact: a trailing slash names nothing rather than redirecting.
+        self.router.redirect_slashes = False
+
+    # -- backend calls, each under the lock ------------------------------------------------------
+
+    def dispatch(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """One cognito-idp operation, without faults or quotas (the bootstrap uses this)."""
+        with self._lock:
+            return self.backend.dispatch(operation, params)
+
+    def jwks(self, pool_id: str) -> dict[str, Any]:
+        with self._lock:
+            return self.backend.jwks(pool_id)
+
+    def openid_configuration(self, pool_id: str, base_url: str) -> dict[str, Any]:
+        with self._lock:
+            return self.backend.openid_configuration(pool_id, base_url)
+
+    def pool_ids(self) -> list[str]:
+        with self._lock:
+            return self.backend.pool_ids()
+
+    # -- operations shared by the HTTP control API and the in-process API ------------------------
+
+    def outbox(
+        self, pool_id: str | None = None, username: str | None = None
+    ) -> list[dict[str, Any]]:
+        with self._lock:
+            return self.backend.outbox(pool_id, username)
+
+    def advance_clock(self, seconds: float) -> float:
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int | float)
+            or not math.isfinite(seconds)
+        ):
+            raise ValueError(f"advance_seconds must be a finite number of seconds, got {seconds!r}")
+        with self._lock:
+            return self.backend.clock.advance(seconds)
+
+    def rotate_keys(self, pool_id: str) -> str:
+        with self._lock:
+            return self.backend.rotate_keys(pool_id)
+
+    def add_fault(
+        self,
+        operation: str,
+        error_code: str | None,
+        *,
+        count: int | None = None,
+        probability: float | None = None,
+        latency_ms: float | None = None,
+    ) -> Fault:
+        return self.faults.add(
+            operation, error_code, count=count, probability=probability, latency_ms=latency_ms
+        )
+
+    def clear_faults(self) -> int:
+        return self.faults.clear()
+
+    def reset(self) -> None:
+        """Wipe the backend's state and also the faults and quota buckets: a clean slate."""
+        with self._lock:
+            self.backend.reset()
+        self.faults.clear()
+        if self.quotas is not None:
+            self.quotas.reset()
+
+
+async def _root(request: Request) -> Response:
+    """`/`: POST is the cognito-idp API, GET the index page (one route, so a 405 names both)."""
+    if request.method == "POST":
+        return await idp_api.answer(request)
+    return await index.page(request)

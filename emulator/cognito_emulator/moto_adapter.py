@@ -1,0 +1,503 @@
+"""The emulator's one door into moto: every import and touch of moto's classes is here.
+
+moto keeps Cognito's state (pools, clients, users, groups, challenge sessions) and answers the
+operations the emulator does not overlay. The rest of the emulator sees that state through the
+small typed views below (`Pool`, `AppClient`, `User`) and the methods of `MotoAdapter`, never
+through moto's models.
+
+- Isolation: the adapter runs a private moto backend (account 000000000000) that is not in
+  moto's global BackendDict, so a test's own `mock_aws` neither sees nor resets the emulator's
+  pools, and `reset()` wipes only ours. moto's classes are never patched.
+- Sign-ins: where moto completes a sign-in (after a challenge it runs: NEW_PASSWORD_REQUIRED,
+  MFA), it calls `CognitoIdpBackend._log_user_in`; the private backend overrides that one method
+  and hands the sign-in to the emulator (`on_sign_in`), whose issuer makes the tokens. moto's
+  InitiateAuth mints tokens without it for a password it does not challenge, so it is handed
+  only passwords it will challenge (`challenge_after_password`); and the emulator answers every
+  refresh itself, so moto's refresh path is never taken.
+- moto's bundled signing key (one that ships with moto, so anyone can forge tokens with it) is
+  never loaded: pools are built by moto's own constructor run with the key loading stubbed out,
+  which also keeps the ~110 ms that importing that key costs off every CreateUserPool.
+`moto_boundary` checks every moto member this module relies on when the emulator starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import json
+import types
+import uuid
+from collections.abc import Callable, Container, Iterator, Mapping
+from typing import Any
+
+from moto.cognitoidp.models import (
+    CognitoIdpBackend,
+    CognitoIdpUser,
+    CognitoIdpUserPool,
+    CognitoIdpUserPoolClient,
+    RegionAgnosticBackend,
+    UserStatus,
+)
+from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.cognitoidp.utils import validate_username_format
+from moto.core.exceptions import JsonRESTError, ServiceException
+from moto.core.utils import camelcase_to_underscores
+
+from cognito_emulator.exceptions import (
+    InvalidParameterException,
+    ResourceNotFoundException,
+    error_for_code,
+)
+
+EMULATOR_ACCOUNT_ID = "000000000000"
+# moto keeps a session per challenge (SRP, MFA, NEW_PASSWORD_REQUIRED); keep only the newest.
+MAX_MOTO_SESSIONS = 10_000
+
+
+class User:
+    """A user of a pool, as the emulator's flows read and change it."""
+
+    __slots__ = ("_user",)
+
+    def __init__(self, user: CognitoIdpUser) -> None:
+        self._user = user
+
+    @property
+    def username(self) -> str:
+        return str(self._user.username)
+
+    @property
+    def sub(self) -> str:
+        return str(self._user.id)
+
+    @property
+    def password(self) -> str | None:
+        return self._user.password
+
+    @password.setter
+    def password(self, password: str) -> None:
+        self._user.password = password
+
+    @property
+    def status(self) -> str:
+        """UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD or RESET_REQUIRED."""
+        return UserStatus(self._user.status).value
+
+    @status.setter
+    def status(self, status: str) -> None:
+        self._user.status = UserStatus(status)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self._user.enabled)
+
+    @enabled.setter
+    def enabled(self, enabled: bool) -> None:
+        self._user.enabled = enabled
+
+    @property
+    def attributes(self) -> list[dict[str, str]]:
+        """[{"Name", "Value"}, ...] in the order GetUser lists them."""
+        return [dict(attribute) for attribute in self._user.attributes]
+
+    def attribute(self, name: str) -> str | None:
+        return self._user.attribute_lookup.get(name)
+
+    def attribute_values(self) -> dict[str, str]:
+        return dict(self._user.attribute_lookup)
+
+    def set_attributes(self, attributes: list[dict[str, str]]) -> None:
+        """Set attributes as they are, without moto's checks (for the `*_verified` flags)."""
+        self._user.update_attributes(attributes)
+
+    @property
+    def group_names(self) -> tuple[str, ...]:
+        return tuple(sorted(group.group_name for group in self._user.groups))
+
+    @property
+    def mfa_settings(self) -> list[str]:
+        """The MFA methods the user has enabled, as GetUser's UserMFASettingList names them."""
+        enabled = (
+            ("SOFTWARE_TOKEN_MFA", self._user.software_token_mfa_enabled),
+            ("SMS_MFA", self._user.sms_mfa_enabled),
+        )
+        return [name for name, on in enabled if on]
+
+    @property
+    def preferred_mfa(self) -> str | None:
+        return self._user.preferred_mfa_setting or None
+
+
+class AppClient:
+    """An app client of a pool."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: CognitoIdpUserPoolClient) -> None:
+        self._client = client
+
+    @property
+    def id(self) -> str:
+        return str(self._client.id)
+
+    @property
+    def secret(self) -> str | None:
+        """The client secret, None for a client created without one."""
+        return str(self._client.secret) if self._client.generate_secret else None
+
+    @property
+    def settings(self) -> Mapping[str, Any]:
+        """The client's settings under CreateUserPoolClient's names (ExplicitAuthFlows, ...)."""
+        return self._client.extended_config
+
+
+class Pool:
+    """A user pool: its settings, app clients and users."""
+
+    __slots__ = ("_pool",)
+
+    def __init__(self, pool: CognitoIdpUserPool) -> None:
+        self._pool = pool
+
+    @property
+    def id(self) -> str:
+        return str(self._pool.id)
+
+    @property
+    def settings(self) -> Mapping[str, Any]:
+        """The pool's settings under CreateUserPool's names (Policies, UsernameAttributes, ...)."""
+        return self._pool.extended_config
+
+    @property
+    def username_attributes(self) -> list[str]:
+        """The attributes (email, phone_number) that stand in for a username, if any."""
+        return self._pool.extended_config.get("UsernameAttributes") or []
+
+    @property
+    def case_sensitive(self) -> bool:
+        """False when created with UsernameConfiguration CaseSensitive=False (the API's default
+        is case sensitive)."""
+        configuration = self._pool.extended_config.get("UsernameConfiguration") or {}
+        return configuration.get("CaseSensitive") is not False
+
+    def client(self, client_id: str) -> AppClient | None:
+        client = self._pool.clients.get(client_id)
+        return AppClient(client) if client is not None else None
+
+    def user(self, username: str) -> User | None:
+        """The user stored under exactly this username."""
+        user = self._pool.users.get(username)
+        return User(user) if user is not None else None
+
+    def users(self) -> Iterator[User]:
+        return (User(user) for user in self._pool.users.values())
+
+
+SignInHook = Callable[[Pool, AppClient, str], dict[str, Any]]
+NewPoolId = Callable[[str, str, Container[str]], str]
+
+
+class MotoAdapter:
+    """moto's Cognito state and request handling, as the emulator uses them."""
+
+    def __init__(self, region: str, *, new_pool_id: NewPoolId, on_sign_in: SignInHook) -> None:
+        self._region = region
+        self._new_pool_id = new_pool_id
+        self._on_sign_in = on_sign_in
+        self._backend = _PrivateBackend(region, new_pool_id, on_sign_in)
+
+    def reset(self) -> None:
+        """Forget every pool, client, user and challenge session."""
+        self._backend = _PrivateBackend(self._region, self._new_pool_id, self._on_sign_in)
+
+    # -- lookups ----------------------------------------------------------------------------------
+
+    def find_pool(self, pool_id: str) -> Pool | None:
+        pool = self._backend.user_pools.get(pool_id)
+        return Pool(pool) if pool is not None else None
+
+    def pool(self, pool_id: str) -> Pool:
+        pool = self._backend.user_pools.get(pool_id)
+        if pool is None:
+            raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
+        return Pool(pool)
+
+    def pool_of_client(self, client_id: str) -> tuple[Pool, AppClient]:
+        for pool in self._backend.user_pools.values():
+            client = pool.clients.get(client_id)
+            if client is not None:
+                return Pool(pool), AppClient(client)
+        raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
+
+    def pool_ids(self) -> list[str]:
+        return list(self._backend.user_pools)
+
+    def serves(self, operation: str) -> bool:
+        """Whether moto's request handler has this operation."""
+        return camelcase_to_underscores(operation) in _MOTO_OPERATIONS
+
+    def sizes(self) -> dict[str, int]:
+        """Pools, users, challenge sessions and tokens moto holds (to watch memory stay flat)."""
+        pools = self._backend.user_pools.values()
+        return {
+            "pools": len(self._backend.user_pools),
+            "users": sum(len(pool.users) for pool in pools),
+            "moto_sessions": len(self._backend.sessions),
+            "moto_stored_tokens": sum(
+                len(pool.access_tokens) + len(pool.id_tokens) + len(pool.refresh_tokens)
+                for pool in pools
+            ),
+        }
+
+    # -- users ------------------------------------------------------------------------------------
+
+    def create_unconfirmed_user(
+        self, pool: Pool, username: str, password: str, attributes: list[dict[str, str]]
+    ) -> User:
+        """SignUp's user as moto makes one (a username attribute's value moves into that
+        attribute and the username becomes the sub), without moto's password policy."""
+        alias_attributes = pool.username_attributes
+        if alias_attributes:
+            for attribute in alias_attributes:
+                if validate_username_format(username, _format=attribute):
+                    attributes = [a for a in attributes if a.get("Name") != attribute]
+                    attributes.append({"Name": attribute, "Value": username})
+                    break
+            else:
+                raise InvalidParameterException(
+                    "Username should be either an email or a phone number."
+                )
+        user = CognitoIdpUser(
+            user_pool_id=pool.id,
+            username=None if alias_attributes else username,
+            password=password,
+            status=UserStatus.UNCONFIRMED,
+            attributes=attributes,
+        )
+        pool._pool.users[user.username] = user
+        return User(user)
+
+    def update_attributes(self, pool: Pool, user: User, attributes: list[dict[str, str]]) -> None:
+        """UpdateUserAttributes as moto checks and applies it."""
+        with _cognito_errors():
+            self._backend.admin_update_user_attributes(pool.id, user.username, attributes)
+
+    def delete_attributes(self, pool: Pool, user: User, names: list[str]) -> None:
+        with _cognito_errors():
+            self._backend.admin_delete_user_attributes(pool.id, user.username, names)
+
+    def delete_user(self, pool: Pool, user: User) -> None:
+        with _cognito_errors():
+            self._backend.admin_delete_user(pool.id, user.username)
+
+    # -- moto's own request handling --------------------------------------------------------------
+
+    def call(self, operation: str, body: dict[str, Any]) -> dict[str, Any]:
+        """moto's answer to a cognito-idp request (moto's errors as CognitoErrors)."""
+        try:
+            with _cognito_errors():
+                return _MotoRequest(self._backend, operation, body).run()
+        finally:
+            sessions = self._backend.sessions
+            while len(sessions) > MAX_MOTO_SESSIONS:
+                del sessions[next(iter(sessions))]
+
+    def call_with_access_token(
+        self, operation: str, body: dict[str, Any], pool: Pool, client_id: str, user: User
+    ) -> dict[str, Any]:
+        """moto finds a token's user in the pool's `access_tokens`; the emulator never stores
+        access tokens there, so a verified one is registered for the duration of the call."""
+        token = body["AccessToken"]
+        access_tokens = pool._pool.access_tokens
+        access_tokens[token] = (client_id, user.username)
+        try:
+            return self.call(operation, body)
+        finally:
+            access_tokens.pop(token, None)
+
+    def challenge_after_password(
+        self, operation: str, body: dict[str, Any], pool: Pool, user: User
+    ) -> dict[str, Any] | None:
+        """moto's challenge (NEW_PASSWORD_REQUIRED, SMS_MFA, SOFTWARE_TOKEN_MFA) for a user
+        whose password InitiateAuth or AdminInitiateAuth `operation` proved, or None when moto
+        would sign the user straight in: the caller then signs in itself (moto's InitiateAuth
+        would mint tokens outside `_log_user_in`)."""
+        model = user._user
+        challenged = (
+            model.status == UserStatus.FORCE_CHANGE_PASSWORD
+            or (
+                model.software_token_mfa_enabled
+                and model.preferred_mfa_setting == "SOFTWARE_TOKEN_MFA"
+            )
+            or (model.sms_mfa_enabled and model.preferred_mfa_setting == "SMS_MFA")
+            or (pool._pool.mfa_config == "ON" and model.token_verified)
+        )
+        if not challenged:
+            return None
+        parameters = {**body["AuthParameters"], "USERNAME": user.username}
+        return self.call(operation, {**body, "AuthParameters": parameters})
+
+    def challenge_after_srp_proof(
+        self, pool: Pool, client: AppClient, user: User, responses: dict[str, str]
+    ) -> dict[str, Any] | None:
+        """moto's challenge (NEW_PASSWORD_REQUIRED, MFA_SETUP, MFA) for a user whose SRP proof
+        the emulator checked, or None when there is none to answer. moto runs it from its
+        PASSWORD_VERIFIER step, which takes its session id from PASSWORD_CLAIM_SECRET_BLOCK."""
+        model = user._user
+        if not (
+            model.status == UserStatus.FORCE_CHANGE_PASSWORD
+            or model.software_token_mfa_enabled
+            or model.sms_mfa_enabled
+            or pool._pool.mfa_config == "ON"
+        ):
+            return None
+        session = str(uuid.uuid4())
+        self._backend.sessions[session] = (user.username, pool._pool)
+        return self.call(
+            "RespondToAuthChallenge",
+            {
+                "ClientId": client.id,
+                "ChallengeName": "PASSWORD_VERIFIER",
+                "ChallengeResponses": {
+                    **responses,
+                    "USERNAME": user.username,
+                    "PASSWORD_CLAIM_SECRET_BLOCK": session,
+                },
+            },
+        )
+
+
+@contextlib.contextmanager
+def _cognito_errors() -> Iterator[None]:
+    """Raise moto's errors as the CognitoError of the same code."""
+    try:
+        yield
+    except JsonRESTError as error:
+        code = (error.error_type or "InternalErrorException").split("#")[-1]
+        raise error_for_code(code, error.message) from error
+    except ServiceException as error:
+        raise error_for_code(str(error.code), str(error.message)) from error
+
+
+# -- moto subclasses ------------------------------------------------------------------------------
+
+
+def _pool_init_without_bundled_key() -> Callable[..., None]:
+    """moto's own CognitoIdpUserPool.__init__, run with `load_resource` and `jwk` resolving to
+    stubs, so it skips importing moto's bundled private key: that import costs ~110 ms per pool
+    (it recovers the RSA primes), measured with moto 5.2.5, for a key the emulator must never
+    use. moto's code and module stay untouched."""
+    original = CognitoIdpUserPool.__init__
+    namespace = dict(original.__globals__)
+    namespace["load_resource"] = lambda _path: {}
+    namespace["jwk"] = types.SimpleNamespace(
+        RSAKey=types.SimpleNamespace(import_key=lambda _data: None)
+    )
+    return types.FunctionType(
+        original.__code__, namespace, original.__name__, original.__defaults__, None
+    )
+
+
+_POOL_INIT_WITHOUT_BUNDLED_KEY = _pool_init_without_bundled_key()
+
+
+class _PrivatePool(CognitoIdpUserPool):
+    """A moto pool of the private backend, with a Cognito-shaped id and no signing key."""
+
+    def __init__(
+        self, backend: _PrivateBackend, pool_id: str, name: str, extended_config: dict[str, Any]
+    ) -> None:
+        _POOL_INIT_WITHOUT_BUNDLED_KEY(
+            self, backend.account_id, backend.region_name, name, extended_config
+        )
+        del self.json_web_key  # never loaded (see above), and never to be used
+        self.arn = self.arn.removesuffix(self.id) + pool_id
+        self.id = pool_id
+        self._backend = backend
+
+    @property
+    def backend(self) -> CognitoIdpBackend:
+        return self._backend
+
+
+class _PrivateBackend(CognitoIdpBackend):
+    """The emulator's moto backend: not in moto's BackendDict, so mock_aws leaves it be."""
+
+    def __init__(self, region: str, new_pool_id: NewPoolId, on_sign_in: SignInHook) -> None:
+        super().__init__(region, EMULATOR_ACCOUNT_ID)
+        self._new_pool_id = new_pool_id
+        self._on_sign_in = on_sign_in
+
+    def create_user_pool(self, name: str, extended_config: dict[str, Any]) -> CognitoIdpUserPool:
+        pool_id = self._new_pool_id(self.region_name, name, self.user_pools)
+        pool = _PrivatePool(self, pool_id, name, extended_config)
+        self.user_pools[pool.id] = pool
+        return pool
+
+    def _log_user_in(
+        self,
+        user_pool: CognitoIdpUserPool,
+        client: CognitoIdpUserPoolClient,
+        username: str,
+    ) -> dict[str, Any]:
+        """Where moto completes a sign-in (after a challenge): the emulator signs the user in."""
+        return self._on_sign_in(Pool(user_pool), AppClient(client), username)
+
+
+class _OnlyBackend(RegionAgnosticBackend):
+    """moto's region-agnostic lookups, confined to the emulator's backend."""
+
+    def __init__(self, backend: CognitoIdpBackend) -> None:
+        super().__init__(backend.account_id, backend.region_name)
+        self._backend = backend
+
+    def _find_backend_by_access_token(self, access_token: str) -> CognitoIdpBackend:
+        return self._backend
+
+    def _find_backend_by_access_token_or_session(
+        self, access_token: str, session: str
+    ) -> CognitoIdpBackend:
+        return self._backend
+
+    def _find_backend_for_clientid(self, client_id: str) -> CognitoIdpBackend:
+        return self._backend
+
+
+_MOTO_OPERATIONS = frozenset(
+    name
+    for name, member in vars(CognitoIdpResponse).items()
+    if inspect.isfunction(member) and not name.startswith("_")
+)
+
+
+class _MotoRequest(CognitoIdpResponse):
+    """moto's cognito-idp request handler fed a parsed body instead of an HTTP request."""
+
+    def __init__(self, backend: CognitoIdpBackend, operation: str, body: dict[str, Any]) -> None:
+        super().__init__()
+        self._backend = backend
+        self._operation = operation
+        self.body = json.dumps(body)
+        self.querystring = {}
+        self.uri_match = {}
+        self.headers = {"Content-Type": "application/x-amz-json-1.1"}
+        self.response_headers = {}
+        self.current_account = backend.account_id
+        self.region = backend.region_name
+
+    @property
+    def backend(self) -> CognitoIdpBackend:
+        return self._backend
+
+    def _get_region_agnostic_backend(self) -> RegionAgnosticBackend:
+        return _OnlyBackend(self._backend)
+
+    def _get_action(self) -> str:
+        return self._operation
+
+    def run(self) -> dict[str, Any]:
+        result = getattr(self, camelcase_to_underscores(self._operation))()
+        if result is None:
+            return {}
+        _, _, body = self.serialized(result)
+        return json.loads(body) if body else {}

@@ -1,0 +1,220 @@
+"""Run the emulator over HTTP: in a background thread for tests, or in the foreground for the CLI.
+
+The server binds its own socket before uvicorn starts, so the port (ephemeral with port=0) is
+known at once and "address in use" is an ordinary `OSError` in the caller, not a log line from a
+thread. uvicorn runs with httptools, no access log and no lifespan: nothing on the hot path but
+the app itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+from cognito_emulator.backend import EmulatorBackend
+from cognito_emulator.bootstrap import DEFAULT_CLIENT_NAME, DEFAULT_POOL_NAME, PoolConfig, bootstrap
+from cognito_emulator.http.app import EmulatorApp
+from cognito_emulator.quotas import QuotaLimiter
+
+START_TIMEOUT_SECONDS = 10.0
+STOP_TIMEOUT_SECONDS = 5.0
+
+
+class EmulatorServer:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        region: str = "us-east-1",
+        *,
+        quotas: str | None = None,
+        fixed_code: str | None = None,
+        keys_dir: Path | None = None,
+        log_level: str = "warning",
+    ) -> None:
+        self.host = host
+        self.requested_port = port
+        self.region = region
+        self.log_level = log_level
+        self.backend = EmulatorBackend(region, fixed_code=fixed_code, keys_dir=keys_dir)
+        self.app = EmulatorApp(self.backend, quotas=QuotaLimiter.from_preset(quotas))
+        self._socket: socket.socket | None = None
+        self._uvicorn: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def bind(self) -> None:
+        """Reserve the listening socket (raises OSError if the port is taken)."""
+        if self._socket is not None:
+            return
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((self.host, self.requested_port))
+            sock.listen(2048)
+        except OSError:
+            sock.close()
+            raise
+        self._socket = sock
+
+    @property
+    def port(self) -> int:
+        if self._socket is None:
+            raise RuntimeError("EmulatorServer is not bound yet: call start() first")
+        port: int = self._socket.getsockname()[1]
+        return port
+
+    @property
+    def endpoint_url(self) -> str:
+        """The URL clients use; a wildcard bind address is reached through loopback."""
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)  # noqa: S104
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> EmulatorServer:
+        """Serve from a daemon thread; returns once the server accepts connections."""
+        if self._thread is not None:
+            return self
+        self.bind()
+        server = self._uvicorn_server()
+        thread = threading.Thread(
+            target=server.run,
+            kwargs={"sockets": [self._socket]},
+            name=f"cognito-emulator:{self.port}",
+            daemon=True,
+        )
+        self._uvicorn, self._thread = server, thread
+        thread.start()
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(
+                    f"the emulator did not start on {self.host}:{self.requested_port}"
+                )
+            time.sleep(0.005)
+        return self
+
+    def serve_forever(self, on_ready: Callable[[], None] | None = None) -> None:
+        """Serve in this thread until SIGINT/SIGTERM (the CLI); `on_ready` runs once serving."""
+        self.bind()
+        assert self._socket is not None
+        server = self._uvicorn = self._uvicorn_server()
+        if on_ready is not None:
+            threading.Thread(target=_when_started, args=(server, on_ready), daemon=True).start()
+        try:
+            server.run(sockets=[self._socket])
+        finally:
+            self._close_socket()
+
+    def stop(self) -> None:
+        if self._uvicorn is not None:
+            self._uvicorn.should_exit = True
+        if self._thread is not None:
+            self._thread.join(STOP_TIMEOUT_SECONDS)
+        self._uvicorn = self._thread = None
+        self._close_socket()
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _uvicorn_server(self) -> uvicorn.Server:
+        config = uvicorn.Config(
+            self.app,
+            http="httptools",
+            ws="none",
+            lifespan="off",
+            access_log=False,
+            log_config=None,
+            log_level=self.log_level,
+            timeout_graceful_shutdown=1,
+            server_header=False,
+        )
+        return uvicorn.Server(config)
+
+    def _close_socket(self) -> None:
+        if self._socket is not None:
+            with contextlib.suppress(OSError):
+                self._socket.close()
+            self._socket = None
+
+    # -- the pool an app needs ------------------------------------------------------------------
+
+    def bootstrap(
+        self, *, pool_name: str = DEFAULT_POOL_NAME, client_name: str = DEFAULT_CLIENT_NAME
+    ) -> PoolConfig:
+        """A new pool and app client with a secret, configured as the CLI bootstraps them."""
+        return bootstrap(
+            self.app.dispatch,
+            region=self.region,
+            endpoint_url=self.endpoint_url,
+            pool_name=pool_name,
+            client_name=client_name,
+        )
+
+    # -- control (same code as the HTTP control API) --------------------------------------------
+
+    def outbox(
+        self, pool_id: str | None = None, username: str | None = None
+    ) -> list[dict[str, Any]]:
+        return self.app.outbox(pool_id, username)
+
+    def latest_code(self, pool_id: str, username: str) -> str:
+        """The newest code sent to `username`; LookupError if none was sent."""
+        messages = self.outbox(pool_id, username)
+        if not messages:
+            raise LookupError(f"no code was sent to {username!r} in pool {pool_id!r}")
+        code: str = messages[-1]["code"]
+        return code
+
+    def advance_clock(self, seconds: float) -> float:
+        return self.app.advance_clock(seconds)
+
+    def rotate_keys(self, pool_id: str) -> str:
+        return self.app.rotate_keys(pool_id)
+
+    def add_fault(
+        self,
+        operation: str,
+        error_code: str | None,
+        *,
+        count: int | None = None,
+        probability: float | None = None,
+        latency_ms: float | None = None,
+    ) -> None:
+        self.app.add_fault(
+            operation, error_code, count=count, probability=probability, latency_ms=latency_ms
+        )
+
+    def clear_faults(self) -> None:
+        self.app.clear_faults()
+
+    def reset(self) -> None:
+        self.app.reset()
+
+
+def _when_started(server: uvicorn.Server, callback: Callable[[], None]) -> None:
+    while not server.started:
+        if server.should_exit:
+            return
+        time.sleep(0.005)
+    callback()

@@ -1,7 +1,0 @@
-"""Cognito's behaviour, one module per family of operations.
-
-Each family is a class whose methods answer operations (`method(body) -> response`); the
-operation table in `emulator.backend` maps names to them. Flows read and change moto's state
-only through `emulator.moto_adapter`, find users through `emulator.usernames` and take their
-rules from `emulator.policy`.
-"""
