@@ -5,22 +5,25 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.body_limit import RequestBodyLimit
 from app.api.errors import install_error_handlers
 from app.api.main import api_router
-from app.core.config import Settings
+from app.core.config import Settings, get_settings
 from app.core.migrations import SchemaNotMigratedError
 from app.core.services import ServicesProvider
 
 DESCRIPTION = """\
 Sign-up, verification, login and token-verified routes on AWS Cognito.
 
-Use **Authorize** with a verified user's username and password: Swagger UI posts them to
-`/users/login` and sends the access token on every call.
+Use **Authorize** with a verified user's username and password (leave client_id and
+client_secret empty): Swagger UI posts them to `/users/login` and sends the access token on every
+call.
 """
 
 
@@ -71,6 +74,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.services = services
     install_error_handlers(application)
     application.include_router(api_router)
+
+    @application.get("/", include_in_schema=False)
+    async def docs_entry(request: Request) -> RedirectResponse:
+        """The service's front door leads to its interactive docs."""
+        return RedirectResponse(f"{request.scope.get('root_path', '')}/docs")
+
+    application.add_middleware(
+        RequestBodyLimit, max_bytes=lambda: (settings or get_settings()).MAX_REQUEST_BODY_BYTES
+    )
     application.add_middleware(OneLineStartupRefusal)
     return application
 

@@ -16,9 +16,9 @@ from sqlmodel import Field, SQLModel
 
 from app.core.email_address import EmailAddress
 
+USERNAME_CHARACTERS = r"^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$"
 Username = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=128, pattern=r"^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$"),
+    str, StringConstraints(min_length=1, max_length=128, pattern=USERNAME_CHARACTERS)
 ]
 # Cognito's `[\S]+` (passwords, codes) is a Java regex: `\s` is ASCII whitespace only. `\S` would
 # mean something else in each engine that reads this pattern: ECMA-262 (the OpenAPI schema's
@@ -32,9 +32,26 @@ ConfirmationCode = Annotated[
     str, StringConstraints(min_length=1, max_length=2048, pattern=NO_ASCII_WHITESPACE)
 ]
 # Cognito refresh tokens are JWEs of a few KB; the alphabet is Cognito's TokenModelType.
+REFRESH_TOKEN_ALPHABET = r"^[A-Za-z0-9\-_=.]+$"
 RefreshTokenValue = Annotated[
-    str, StringConstraints(min_length=1, max_length=16_384, pattern=r"^[A-Za-z0-9\-_=.]+$")
+    str, StringConstraints(min_length=1, max_length=16_384, pattern=REFRESH_TOKEN_ALPHABET)
 ]
+# Cognito's `sub` has no documented format ("a unique user identifier within each user pool"),
+# but it is text no database refuses: PostgreSQL cannot store a NUL, so one in a path answers
+# 422 on every database instead of reaching the query.
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x1F\x7F]+$"
+
+# Each pattern of the API in words, for 422 answers (a regex is no answer to a person):
+# "username must not contain whitespace ...".
+PATTERN_RULES = {
+    USERNAME_CHARACTERS: (
+        "must not contain whitespace or control characters (letters, marks, numbers, symbols "
+        "and punctuation only)"
+    ),
+    NO_ASCII_WHITESPACE: "must not contain spaces, tabs or line breaks",
+    REFRESH_TOKEN_ALPHABET: "must contain only letters A-Z and a-z, digits and - _ = .",
+    NO_CONTROL_CHARACTERS: "must not contain control characters",
+}
 
 
 def utc_now() -> datetime:

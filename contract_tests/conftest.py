@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from app.core.tokens import TokenVerifier
+from contract_tests.aws_run import AwsRunCheck
 from contract_tests.cognito.accounts import Accounts
 from contract_tests.divergence_report import DivergenceReport
 from contract_tests.shared_emulator import pool_signing_key, shared_emulator
@@ -52,11 +53,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             "or moto, plain moto_server, printing where it diverges (a report, not a failure)"
         ),
     )
+    parser.addoption(
+        "--allow-skip-aws",
+        action="store_true",
+        help="with --cognito-target=aws, pass even when every Cognito contract test was skipped "
+        "(no pool configured); by default that run fails",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("cognito_target") == "moto":
         config.pluginmanager.register(DivergenceReport(), "cognito-divergence-report")
+    if config.getoption("cognito_target") == "aws":
+        check = AwsRunCheck(allow_skip=config.getoption("allow_skip_aws"))
+        config.pluginmanager.register(check, "cognito-aws-run-check")
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""`python -m devstack`: the service on the emulator, for trying it out in Swagger UI."""
+"""`python -m devstack`: the service on the emulator, for trying it out in Swagger UI;
+`python -m devstack admin USERNAME`: a user of the running stack joins the admin group."""
 
 from __future__ import annotations
 
@@ -7,15 +8,25 @@ import signal
 import sys
 import threading
 
-from devstack.stack import Stack, StackStartError
+from devstack.admin import AdminCommandError, make_admin
+from devstack.stack import Stack, StackStartError, default_log_dir, env_file_path
+
+DEFAULT_SERVICE_PORT = 8000
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["admin"]:
+        return admin(argv[1:])
     parser = argparse.ArgumentParser(
-        prog="python -m devstack", description="Run the service on the Cognito emulator."
+        prog="python -m devstack",
+        description="Run the service on the Cognito emulator. `admin USERNAME [--port N]` "
+        "instead puts a user of the running stack in the admin group.",
     )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000, help="service port (8000)")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_SERVICE_PORT, help="service port (8000)"
+    )
     parser.add_argument("--emulator-port", type=int, default=9229, help="emulator port (9229)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers (1)")
     parser.add_argument("--database-url", help="default: $DATABASE_URL or sqlite:///./app.db")
@@ -30,29 +41,56 @@ def main(argv: list[str] | None = None) -> int:
         database_url=args.database_url,
         fixed_code=args.fixed_code,
     )
+    # SIGTERM, even while starting, unwinds like Ctrl-C: the finally below stops the service.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        stack.start()
-    except (StackStartError, OSError) as error:
-        print(f"devstack: {error}", file=sys.stderr)
-        return 2
-    assert stack.pool is not None
-    print(
-        f"Service:   {stack.service_url}  (Swagger UI: {stack.service_url}/docs)\n"
-        f"Emulator:  {stack.emulator_url}  (outbox: {stack.emulator_url}/_emulator/outbox)\n"
-        f"Pool:      {stack.pool.user_pool_id}  client {stack.pool.client_id}\n"
-        f"Database:  {stack.database_url}\n"
-        "Sign up in Swagger UI, read the code from the outbox, verify, Authorize, GET /users/me.\n"
-        "Ctrl-C stops both.",
-        flush=True,
-    )
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    try:
-        stopped.wait()
+        try:
+            stack.start()
+        except (StackStartError, OSError) as error:
+            print(f"devstack: {error}", file=sys.stderr)
+            return 2
+        print(banner(stack), flush=True)
+        threading.Event().wait()
     except KeyboardInterrupt:
         pass
     finally:
         stack.stop()
+    return 0
+
+
+def banner(stack: Stack) -> str:
+    """What a started stack tells the person who ran it: where things are, how to use them."""
+    assert stack.pool is not None
+    port = "" if stack.service_port == DEFAULT_SERVICE_PORT else f" --port {stack.service_port}"
+    return (
+        f"Service:   {stack.service_url}  (Swagger UI: {stack.service_url}/docs)\n"
+        f"Emulator:  {stack.emulator_url}  (outbox: {stack.emulator_url}/_emulator/outbox)\n"
+        f"Pool:      {stack.pool.user_pool_id}  client {stack.pool.client_id}\n"
+        f"Database:  {stack.database_url}\n"
+        f"Log:       {stack.service_log}  (the service's: why a request failed)\n"
+        "Sign up in Swagger UI, read the code from the outbox, verify, Authorize, GET /users/me.\n"
+        f"Admin:     nox -s dev -- admin USERNAME{port}  (then sign in again)\n"
+        "Clock:     moving the emulator's (POST /_emulator/clock) leaves the service's: tokens\n"
+        "           issued then look expired or not valid yet to it, and logins answer 502.\n"
+        "Ctrl-C stops both."
+    )
+
+
+def admin(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m devstack admin",
+        description="Put a user of the running dev stack in the pool's admin group.",
+    )
+    parser.add_argument("username")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_SERVICE_PORT, help="the stack's service port (8000)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        print(make_admin(env_file_path(default_log_dir(), args.port), args.username))
+    except AdminCommandError as error:
+        print(f"devstack admin: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

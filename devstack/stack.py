@@ -27,6 +27,21 @@ from cognito_emulator import EmulatorServer, PoolConfig
 CHECKOUT = Path(app.__file__).resolve().parent.parent
 
 DEFAULT_DATABASE_URL = "sqlite:///./app.db"
+OWNER_ONLY = 0o600
+
+
+def default_log_dir() -> Path:
+    return Path(tempfile.gettempdir())
+
+
+def service_log_path(log_dir: Path, service_port: int) -> Path:
+    """Where the service's output goes (uvicorn's log, and why a login answered 502)."""
+    return log_dir / f"service-{service_port}.log"
+
+
+def env_file_path(log_dir: Path, service_port: int) -> Path:
+    """Where a running stack keeps its pool's settings (`python -m devstack admin` reads them)."""
+    return log_dir / f"devstack-{service_port}.env"
 
 
 class StackStartError(RuntimeError):
@@ -52,13 +67,14 @@ class Stack:
         self.service_port = service_port
         self.workers = workers
         self.database_url = database_url or os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-        self.log_dir = log_dir
+        self.log_dir = log_dir or default_log_dir()
         self.emulator = EmulatorServer(
             host=host, port=emulator_port, fixed_code=fixed_code, quotas=quotas
         )
         self.pool: PoolConfig | None = None
         self._service: subprocess.Popen[bytes] | None = None
-        self._service_log: Path | None = None
+        self.service_log = service_log_path(self.log_dir, service_port)
+        self.env_file = env_file_path(self.log_dir, service_port)
 
     @property
     def service_url(self) -> str:
@@ -80,21 +96,28 @@ class Stack:
         except SQLAlchemyError as error:
             shown = make_url(self.database_url).render_as_string(hide_password=True)
             raise StackStartError(f"migrating {shown} failed: {error}") from error
-        self.emulator.start()
-        self.pool = self.emulator.bootstrap()
-        log_dir = self.log_dir or Path(tempfile.gettempdir())
-        log_dir.mkdir(parents=True, exist_ok=True)
-        self._service_log = log_dir / f"service-{self.service_port}.log"
+        self.start_emulator()
         command = [
             sys.executable, "-m", "uvicorn", "app.main:app", "--app-dir", str(CHECKOUT),
             "--host", self.host, "--port", str(self.service_port),
             "--workers", str(self.workers), "--no-access-log",
         ]  # fmt: skip
-        with self._service_log.open("wb") as log:
+        with self.service_log.open("wb") as log:
             self._service = subprocess.Popen(
                 command, env=self.service_env(), stdout=log, stderr=subprocess.STDOUT
             )
         self._wait_until_ready(timeout)
+
+    def start_emulator(self) -> None:
+        """The emulator with the kit's pool, whose settings go to the env file (owner-only from
+        the start: it holds the app client's secret) for `python -m devstack admin`."""
+        self.emulator.start()
+        self.pool = self.emulator.bootstrap()
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.env_file.unlink(missing_ok=True)
+        fd = os.open(self.env_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
+        with os.fdopen(fd, "w") as env_file:
+            env_file.write(self.pool.env_file_text())
 
     def _wait_until_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -109,7 +132,7 @@ class Stack:
                 pass
             time.sleep(0.2)
         self.stop()
-        tail = self._service_log.read_text(errors="replace")[-3000:] if self._service_log else ""
+        tail = self.service_log.read_text(errors="replace")[-3000:]
         raise StackStartError(f"the service did not become ready on {self.service_url}:\n{tail}")
 
     def stop(self) -> None:
@@ -121,6 +144,7 @@ class Stack:
                 self._service.kill()
                 self._service.wait()
         self._service = None
+        self.env_file.unlink(missing_ok=True)
         self.emulator.stop()
 
     def __enter__(self) -> Stack:

@@ -91,7 +91,16 @@ async def verified_claims(token: str, services: Services) -> dict[str, Any]:
     return claims
 
 
-bearer_token = BearerToken(tokenUrl="/users/login", scheme_name="OAuth2PasswordBearer")
+# Swagger UI shows this in its Authorize dialog, above boxes for client_id and client_secret that
+# it cannot hide (the OAuth2 password flow has them) and that /users/login ignores.
+AUTHORIZE_HELP = (
+    "Enter a verified user's **username** and **password** only. Leave **client_id** and "
+    "**client_secret** empty: the service holds the app client's secret and signs in with "
+    "Cognito itself."
+)
+bearer_token = BearerToken(
+    tokenUrl="/users/login", scheme_name="OAuth2PasswordBearer", description=AUTHORIZE_HELP
+)
 VerifiedTokenDep = Annotated[VerifiedToken, Depends(bearer_token)]
 
 # The 401 detail for a token issued before its user's last logout.

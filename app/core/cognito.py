@@ -30,7 +30,9 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 from pydantic import SecretStr
 
 from app.core.cognito_errors import (
+    CHANGE_OPERATIONS,
     INVALID_REQUEST,
+    MAYBE_APPLIED,
     MISCONFIGURED,
     UNAVAILABLE,
     UNEXPECTED,
@@ -240,15 +242,23 @@ class CognitoClient:
 
 
 def _failure(operation: str, error: ClientError | BotoCoreError) -> CognitoRequestFailed:
+    """The failure's answer. A change's request that reached Cognito unanswered (HTTPClientError:
+    a read timeout, a dropped connection; not ConnectionError, which never reached it), or a
+    client error answered to a retry of it, may hide an applied change: MAYBE_APPLIED."""
     if isinstance(error, ClientError):
         body: Any = error.response.get("Error", {})
         code = str(body.get("Code") or "Unknown")
         message = str(body.get("Message") or "")
-        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 400))
-        return CognitoRequestFailed(
-            operation, code, answer_for(operation, code, message, status), message
-        )
-    if isinstance(error, BotoConnectionError | HTTPClientError):
+        metadata: Any = error.response.get("ResponseMetadata", {})
+        status = int(metadata.get("HTTPStatusCode", 400))
+        answer = answer_for(operation, code, message, status)
+        retried = int(metadata.get("RetryAttempts") or 0) > 0
+        if retried and operation in CHANGE_OPERATIONS and answer.status < 500:
+            answer = MAYBE_APPLIED
+        return CognitoRequestFailed(operation, code, answer, message)
+    if isinstance(error, HTTPClientError) and operation in CHANGE_OPERATIONS:
+        answer = MAYBE_APPLIED
+    elif isinstance(error, BotoConnectionError | HTTPClientError):
         answer = UNAVAILABLE
     elif isinstance(error, ParamValidationError):
         answer = INVALID_REQUEST

@@ -3,14 +3,17 @@
 Lookup order: operator misconfiguration (by code and message) → (operation, error code, words of
 the message) → (operation, error code) → error code → fallback by the HTTP status Cognito sent
 (5xx: unavailable, anything else: bad gateway). Transport failures (connection refused, timeouts)
-are "unavailable". No row is a 500: nothing Cognito does is the client's fault or a crash here.
+are "unavailable", except that a change Cognito may have applied says so (MAYBE_APPLIED, chosen
+in app/core/cognito.py). No row is a 500: nothing Cognito does is the client's fault or a crash
+here.
 
 Operation names are the boto3 operation names, except `RefreshTokenAuth` (InitiateAuth with the
 REFRESH_TOKEN_AUTH flow), whose failures mean something else than a password login's.
 
 Enumeration: unknown users get exactly the answer of an existing user with a wrong password or
-code, and "send me a code" operations answer as if they had succeeded — the same as Cognito's
-PreventUserExistenceErrors, enforced here even if the pool does not enable it.
+code (whatever the state of the account a code is redeemed for: CODE_REFUSED, RESET_REFUSED),
+and "send me a code" operations answer as if they had succeeded — Cognito's
+PreventUserExistenceErrors and more, enforced here even if the pool does not enable it.
 """
 
 from dataclasses import dataclass
@@ -38,12 +41,34 @@ def _as_success(why: str) -> ErrorAnswer:
 
 BAD_CREDENTIALS = ErrorAnswer(HTTPStatus.UNAUTHORIZED, "Incorrect username or password")
 INVALID_CODE = ErrorAnswer(HTTPStatus.BAD_REQUEST, "Invalid verification code")
+# Redeeming a code answers every refusal that depends on the account as it answers an unknown
+# user. Cognito does not, even with PreventUserExistenceErrors=ENABLED: ConfirmForgotPassword is
+# CodeMismatchException for unknown or disabled users but ExpiredCodeException for an account
+# that requested no code (AWS developer guide, "Managing error responses"), the new password's
+# policy is checked only for accounts that exist (InvalidPasswordException), and ConfirmSignUp
+# refuses a confirmed account with NotAuthorizedException.
+CODE_REFUSED = ErrorAnswer(HTTPStatus.BAD_REQUEST, "Invalid or expired verification code")
+RESET_REFUSED = ErrorAnswer(
+    HTTPStatus.BAD_REQUEST,
+    "Invalid or expired verification code, or a new password the policy refuses",
+)
 THROTTLED = ErrorAnswer(
     HTTPStatus.TOO_MANY_REQUESTS, "Too many requests; retry later", retry_after_seconds=1
 )
 UNAVAILABLE = ErrorAnswer(
     HTTPStatus.SERVICE_UNAVAILABLE,
     "The identity provider is unavailable; retry later",
+    retry_after_seconds=5,
+)
+# Operations that change something in Cognito, and the answer when one may have been applied
+# though the service never heard back (a read timeout, a dropped connection; or an error answered
+# to a retry, which an earlier, applied attempt may have caused): calls are at-least-once.
+CHANGE_OPERATIONS = frozenset(
+    {"SignUp", "ConfirmSignUp", "ChangePassword", "ConfirmForgotPassword"}
+)
+MAYBE_APPLIED = ErrorAnswer(
+    HTTPStatus.SERVICE_UNAVAILABLE,
+    "The identity provider did not answer; the change may have been applied: check before retrying",
     retry_after_seconds=5,
 )
 # Wrong pool id, client id or secret, a disabled feature, an AWS-side role: an operator must act,
@@ -115,11 +140,16 @@ ANSWERS_BY_OPERATION: dict[tuple[str, str], ErrorAnswer] = {
     ("SignUp", "NotAuthorizedException"): ErrorAnswer(
         HTTPStatus.FORBIDDEN, "Sign-up is not allowed for this user pool"
     ),
-    ("ConfirmSignUp", "UserNotFoundException"): INVALID_CODE,
-    # Cognito: "User cannot be confirmed. Current status is CONFIRMED".
-    ("ConfirmSignUp", "NotAuthorizedException"): ErrorAnswer(
-        HTTPStatus.CONFLICT, "User is already confirmed"
-    ),
+    # NotAuthorizedException: "User cannot be confirmed. Current status is CONFIRMED".
+    **{
+        ("ConfirmSignUp", code): CODE_REFUSED
+        for code in (
+            "UserNotFoundException",
+            "NotAuthorizedException",
+            "CodeMismatchException",
+            "ExpiredCodeException",
+        )
+    },
     ("ResendConfirmationCode", "UserNotFoundException"): _as_success("no enumeration"),
     ("ResendConfirmationCode", "NotAuthorizedException"): ErrorAnswer(
         HTTPStatus.BAD_REQUEST, "A code cannot be sent in the account's current state"
@@ -131,10 +161,19 @@ ANSWERS_BY_OPERATION: dict[tuple[str, str], ErrorAnswer] = {
     ("ForgotPassword", "NotAuthorizedException"): _as_success(
         "no code sent: the user is disabled, or only administrators may reset passwords"
     ),
-    ("ConfirmForgotPassword", "UserNotFoundException"): INVALID_CODE,
-    ("ConfirmForgotPassword", "NotAuthorizedException"): ErrorAnswer(
-        HTTPStatus.BAD_REQUEST, "The password cannot be reset in the account's current state"
-    ),
+    # NotAuthorizedException: a disabled user (app clients with PreventUserExistenceErrors=LEGACY).
+    **{
+        ("ConfirmForgotPassword", code): RESET_REFUSED
+        for code in (
+            "UserNotFoundException",
+            "NotAuthorizedException",
+            "UserNotConfirmedException",
+            "CodeMismatchException",
+            "ExpiredCodeException",
+            "InvalidPasswordException",
+            "PasswordHistoryPolicyViolationException",
+        )
+    },
     ("RefreshTokenAuth", "NotAuthorizedException"): ErrorAnswer(
         HTTPStatus.UNAUTHORIZED, "Invalid or revoked refresh token"
     ),

@@ -19,6 +19,16 @@ class DatabaseSettings(BaseSettings):
 
     DATABASE_URL: str = "sqlite:///./app.db"
     DATABASE_POOL_SIZE: int = Field(default=10, ge=1)
+    # A database that stops answering must not hold request threads: past these bounds a request
+    # answers 503 with Retry-After. PostgreSQL's connect_timeout counts whole seconds, at least 2
+    # (libpq's rule, which psycopg follows); it alone bounds a server that accepts the connection
+    # but never answers its handshake.
+    DATABASE_CONNECT_TIMEOUT_SECONDS: int = Field(default=5, ge=2)
+    # PostgreSQL: statement_timeout. SQLite: how long a statement waits for another connection's
+    # lock before "database is locked".
+    DATABASE_STATEMENT_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0)
+    # How long a request waits for a pooled connection when all are in use.
+    DATABASE_POOL_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0)
 
 
 class Settings(DatabaseSettings):
@@ -39,7 +49,8 @@ class Settings(DatabaseSettings):
 
     JWKS_TIMEOUT_SECONDS: float = Field(default=3.0, gt=0)
     # After a JWKS refetch that still lacks a token's kid, unknown kids are refused without
-    # refetching for this long: forged kids cannot turn into a refetch storm.
+    # refetching for this long, and after a failed fetch tokens needing one get 503 without
+    # refetching: forged kids cannot turn into a refetch storm, even while the JWKS is down.
     JWKS_PENALTY_SECONDS: float = Field(default=10.0, ge=0)
     # /readyz refetches the JWKS at most this often.
     JWKS_READINESS_MAX_AGE_SECONDS: float = Field(default=30.0, ge=0)
@@ -51,6 +62,9 @@ class Settings(DatabaseSettings):
     # Each worker reuses a user's row for this long; a logout or a disable answers this much
     # later, so it holds at once everywhere (app/core/user_rows.py). 0: read every time.
     USER_ROW_MAX_AGE_SECONDS: float = Field(default=0.5, ge=0, le=10)
+    # Larger request bodies get 413, unread (app/api/body_limit.py). The largest valid request,
+    # a password reset with every character \u-escaped, is under 30 KiB.
+    MAX_REQUEST_BODY_BYTES: int = Field(default=65_536, ge=1024)
 
     @property
     def cognito_issuer(self) -> str:

@@ -5,7 +5,8 @@ tokens and refuses their access tokens from then on), then stores the logout ins
 microsecond precision, as `users.tokens_valid_after` in the database (moved forward only). Every
 authenticated request reads the user's row anyway, and compares with that mark the moment the
 token's sign-in session began: `auth_time` (Cognito keeps it across refreshes, so tokens
-refreshed from a pre-logout session are refused too) or `iat`, whichever is earlier.
+refreshed from a pre-logout session are refused too) or `iat`, whichever is earlier. A password
+change or a confirmed reset ends with the same sign-out (app/api/routes/users.py).
 
 - more than `clock_skew_seconds` before the mark: the session predates the logout → refused.
 - more than `clock_skew_seconds` after the mark: a new sign-in → accepted.

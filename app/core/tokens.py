@@ -9,7 +9,13 @@ token's `client_id` (access tokens have no `aud`) or an ID token's `aud` is this
 The JWKS is fetched once and kept in memory. A `kid` not in it triggers one refetch (key
 rotation), shared by all threads waiting for it (single flight); if the refetch still lacks the
 kid, unknown kids are refused without refetching for a penalty window, so forged kids cannot make
-the service hammer the JWKS endpoint. Verified access-token claims are cached until the token
+the service hammer the JWKS endpoint. A failed fetch (unreachable, an HTTP error, not a key set)
+starts the same window: until it ends, whatever needs a fetch gets that failure (503) without
+refetching, so garbage tokens cannot turn an outage of the endpoint into a refetch storm either.
+That goes one step beyond aws-jwt-verify, whose SimpleJwksCache (src/jwk.ts, v5.1.1) shares one
+fetch per JWKS URI among concurrent callers and calls `penaltyBox.registerFailedAttempt` only when
+a fetched JWKS lacks the kid: a fetch that throws leaves its penalty box as it was, so the next
+token refetches. Verified access-token claims are cached until the token
 expires (cachetools' TLRUCache: each entry lives until its own `exp`, least recently used out
 first when full; keyed by the token's SHA-256), so a repeat request costs a dict lookup.
 
@@ -17,6 +23,7 @@ Revocation (logout) is not decided here: it needs durable state (app/core/revoca
 """
 
 import hashlib
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -185,7 +192,7 @@ class TokenVerifier:
         if token_use == "access" and not isinstance(claims.get("username"), str):
             raise InvalidTokenError("Token has no username")
         times: list[Any] = [claims.get("exp"), claims.get("iat"), claims.get("nbf", 0)]
-        if not all(_is_number(value) for value in times):
+        if not all(_is_finite_number(value) for value in times):
             raise InvalidTokenError("Token times are not numbers")
         exp, iat, nbf = times
         now = self._clock()
@@ -216,6 +223,9 @@ class TokenVerifier:
                 if self._last_fetch_error is not None:
                     raise JWKSUnavailableError(str(self._last_fetch_error))
             elif self._clock() < self._penalty_until:
+                # A recent fetch failed, or found no such kid: its outcome holds for the window.
+                if self._last_fetch_error is not None:
+                    raise JWKSUnavailableError(str(self._last_fetch_error))
                 raise InvalidTokenError("Unknown signing key")
             else:
                 self._fetch_locked()
@@ -241,11 +251,13 @@ class TokenVerifier:
                 raise JWKSUnavailableError(str(self._last_fetch_error))
 
     def _fetch_locked(self) -> None:
-        """Fetch and replace the key set (caller holds the fetch lock)."""
+        """Fetch and replace the key set (caller holds the fetch lock); a failure starts the
+        penalty window."""
         try:
             self._keys = self._download_keys()
         except JWKSUnavailableError as error:
             self._last_fetch_error = error
+            self._penalty_until = self._clock() + self._penalty_seconds
             raise
         else:
             self._last_fetch_error = None
@@ -294,5 +306,12 @@ def _signing_jwk(jwk: Any) -> jwt.PyJWK | None:
         return None
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _is_finite_number(value: Any) -> bool:
+    """A JSON number a time can be: not a boolean, not Infinity or NaN (Python's json reads
+    both, and no comparison with NaN is ever true), not an integer beyond any float."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False

@@ -26,7 +26,7 @@ from cognito_emulator.pool_ids import PoolIds
 from cognito_emulator.srp import SrpChallenges
 from cognito_emulator.tokens import TokenIssuer, TokenLedger
 from cognito_emulator.usernames import UserDirectory
-from cognito_emulator.validation import check_request, required_members
+from cognito_emulator.validation import check_request, input_shapes
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -43,7 +43,7 @@ class EmulatorBackend:
         keys_dir: Path | None = None,
     ) -> None:
         moto_boundary.check()
-        required_members()  # load botocore's model now, not on the first request
+        input_shapes()  # load botocore's model now, not on the first request
         self.region = region
         self.clock = clock if clock is not None else Clock()
         self._keys = KeyStore(keys_dir)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import ipaddress
 import logging
 import re
 import signal
@@ -34,7 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cognito-emulator",
         description="A Cognito user-pool emulator on moto, for boto3 clients (endpoint_url=...).",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (127.0.0.1); any other is reachable from the network, and "
+        "nothing the emulator serves asks for credentials",
+    )
     parser.add_argument("--port", type=int, default=9229, help="port (9229; 0 = any free port)")
     parser.add_argument(
         "--region", default="us-east-1", help="AWS region of pools and token issuers (us-east-1)"
@@ -135,8 +141,16 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 def _announce(server: EmulatorServer, args: argparse.Namespace) -> None:
     url = server.endpoint_url
-    lines = [
-        f"Cognito emulator on {url} (region {server.region}, quotas {args.quotas})",
+    bound = ipaddress.ip_address(server.bound_host)
+    if not bound.is_loopback:
+        print(f"cognito-emulator: warning: {_network_warning(server)}", file=sys.stderr, flush=True)
+    lines = [f"Cognito emulator on {url} (region {server.region}, quotas {args.quotas})"]
+    if bound.is_unspecified:
+        lines.append(
+            f"  Listening on all interfaces ({server.host} port {server.port}): use {url} "
+            "from this machine, this machine's address from others"
+        )
+    lines += [
         f"  API (boto3 endpoint_url): {url}",
         f"  Index page (browser):     {url}/",
         f"  Control API:              {url}/_emulator/health",
@@ -154,3 +168,15 @@ def _announce(server: EmulatorServer, args: argparse.Namespace) -> None:
             args.env_file.write_text(pool.env_file_text())
             lines.append(f"Wrote them to {args.env_file}")
     print("\n".join(lines), flush=True)
+
+
+def _network_warning(server: EmulatorServer) -> str:
+    """What listening beyond loopback exposes: nothing the emulator serves asks who is asking."""
+    return (
+        f"--host {server.host} makes the emulator reachable from other machines. Nothing it "
+        "serves asks for credentials: anyone who can reach it can read confirmation codes "
+        "(/_emulator/outbox), move the clock, inject faults, wipe every pool "
+        "(/_emulator/reset), and call the cognito-idp API with any AWS keys. Use the default "
+        "--host 127.0.0.1 unless other machines must reach it, and then only on a network "
+        "you trust."
+    )

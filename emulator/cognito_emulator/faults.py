@@ -1,16 +1,17 @@
 """Injected faults: make chosen operations fail or slow down, to test a client's error handling.
 
-A fault matches one operation (the `X-Amz-Target` suffix, e.g. "InitiateAuth") or every
-operation when its operation is "*". When it fires it adds `latency_ms` of delay (the caller
-awaits it, so the server keeps serving other requests) and then answers with `error_code`, with
-the HTTP status Cognito uses for that code (`exceptions.status_for`). `count` limits
-how many times it fires before it is removed; `probability` (0..1) makes it fire at random.
-Faults are tried in the order they were added and the first that fires wins. Control-API and
-JWKS requests are never faulted.
+A fault matches one operation (the `X-Amz-Target` suffix, e.g. "InitiateAuth": a name in
+botocore's cognito-idp model) or every operation when its operation is "*". When it fires it adds
+`latency_ms` of delay (the caller awaits it, so the server keeps serving other requests) and then
+answers with `error_code`, with the HTTP status Cognito uses for that code
+(`exceptions.status_for`). `count` limits how many times it fires before it is removed;
+`probability` (0..1) makes it fire at random. Faults are tried in the order they were added and
+the first that fires wins. Control-API and JWKS requests are never faulted.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import random
 import re
@@ -19,11 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from cognito_emulator.exceptions import status_for
+from cognito_emulator.validation import input_shapes
 
 ALL_OPERATIONS = "*"
 MAX_LATENCY_MS = 60_000
 
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+_ERROR_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 
 _MESSAGE_BY_CODE = {
     "TooManyRequestsException": "Rate exceeded",
@@ -64,6 +66,22 @@ def _number(name: str, value: object, low: float, high: float) -> float:
     return float(value)
 
 
+def _unknown_operation(operation: object) -> str:
+    """Why `operation` names no cognito-idp operation, with the names it is closest to (in any
+    capitals: "Signup" is SignUp), since a fault for a name no request carries never fires."""
+    message = (
+        'operation must be a cognito-idp operation such as "InitiateAuth", or "*" for all, '
+        f"got {operation!r}"
+    )
+    if not isinstance(operation, str):
+        return message
+    by_lower_name = {name.lower(): name for name in input_shapes()}
+    closest = difflib.get_close_matches(operation.lower(), by_lower_name, n=3)
+    if not closest:
+        return message
+    return f"{message}; did you mean {' or '.join(by_lower_name[name] for name in closest)}?"
+
+
 class FaultInjector:
     """The active faults; safe to change from another thread while the server draws from it."""
 
@@ -82,13 +100,12 @@ class FaultInjector:
     ) -> Fault:
         """Validate and add a fault; `error_code` None means latency only. ValueError if invalid."""
         if not isinstance(operation, str) or not (
-            operation == ALL_OPERATIONS or _NAME.match(operation)
+            operation == ALL_OPERATIONS or operation in input_shapes()
         ):
-            raise ValueError(
-                'operation must be an operation name such as "InitiateAuth" or "*", '
-                f"got {operation!r}"
-            )
-        if error_code is not None and not (isinstance(error_code, str) and _NAME.match(error_code)):
+            raise ValueError(_unknown_operation(operation))
+        if error_code is not None and not (
+            isinstance(error_code, str) and _ERROR_CODE.match(error_code)
+        ):
             raise ValueError(
                 'error_code must be an AWS error code such as "TooManyRequestsException", '
                 f"got {error_code!r}"

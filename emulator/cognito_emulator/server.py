@@ -75,6 +75,14 @@ class EmulatorServer:
         return port
 
     @property
+    def bound_host(self) -> str:
+        """The address the socket listens on, as the OS bound it (a hostname resolved)."""
+        if self._socket is None:
+            raise RuntimeError("EmulatorServer is not bound yet: call start() first")
+        host: str = self._socket.getsockname()[0]
+        return host
+
+    @property
     def endpoint_url(self) -> str:
         """The URL clients use; a wildcard bind address is reached through loopback."""
         host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)  # noqa: S104

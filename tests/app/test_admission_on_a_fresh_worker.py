@@ -82,12 +82,34 @@ def test_sign_in_refuses_tokens_the_service_cannot_verify_and_logs_why(
 
     assert (response.status_code, response.json()) == (
         502,
-        {"detail": "The identity provider issued tokens this service cannot verify"},
+        {
+            "detail": "The identity provider issued tokens this service cannot verify (Token "
+            "was issued by another user pool); tokens it has just issued look expired or not "
+            "valid yet when its clock and this service's differ"
+        },
     )
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert errors == [
         "Cognito issued tokens that fail verification: Token was issued by another user pool"
     ]
+
+
+def test_sign_in_names_a_clock_difference_as_the_likely_cause(flows: Flows) -> None:
+    """`nox -s dev` with the emulator's clock moved: Cognito's tokens are from the service's
+    future. The 502 says so, not only the service's log."""
+    flows.registered_user("alice")
+    flows.emulator.advance_clock(3600)
+
+    response = flows.login("alice")
+
+    assert (response.status_code, response.json()) == (
+        502,
+        {
+            "detail": "The identity provider issued tokens this service cannot verify (Token "
+            "is not valid yet); tokens it has just issued look expired or not valid yet when "
+            "its clock and this service's differ"
+        },
+    )
 
 
 def test_sign_in_refuses_an_id_token_of_another_user(flows: Flows) -> None:

@@ -69,7 +69,7 @@ def test_no_answer_is_a_server_error_and_every_retryable_one_says_when() -> None
         ("SignUp", "NotAuthorizedException", 403),
         ("ConfirmSignUp", "CodeMismatchException", 400),
         ("ConfirmSignUp", "ExpiredCodeException", 400),
-        ("ConfirmSignUp", "NotAuthorizedException", 409),
+        ("ConfirmSignUp", "NotAuthorizedException", 400),
         ("InitiateAuth", "NotAuthorizedException", 401),
         ("InitiateAuth", "UserNotFoundException", 401),
         ("InitiateAuth", "UserNotConfirmedException", 403),
@@ -89,9 +89,16 @@ def test_unknown_users_get_the_answers_of_known_ones() -> None:
     assert answer_for("InitiateAuth", "UserNotFoundException") == answer_for(
         "InitiateAuth", "NotAuthorizedException"
     )
-    assert answer_for("ConfirmSignUp", "UserNotFoundException") == answer_for(
-        "ConfirmSignUp", "CodeMismatchException"
-    )
+    for operation, account_states in (
+        ("ConfirmSignUp", ("NotAuthorizedException", "ExpiredCodeException")),
+        (
+            "ConfirmForgotPassword",
+            ("NotAuthorizedException", "ExpiredCodeException", "InvalidPasswordException"),
+        ),
+    ):
+        unknown = answer_for(operation, "UserNotFoundException")
+        assert unknown == answer_for(operation, "CodeMismatchException")
+        assert all(answer_for(operation, code) == unknown for code in account_states)
     assert answer_for("ResendConfirmationCode", "UserNotFoundException").answer_as_success
     assert answer_for("ForgotPassword", "UserNotFoundException").answer_as_success
 

@@ -7,6 +7,7 @@ ignored. The verifier's clock is fixed, so every outcome is exact.
 """
 
 import json
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -217,6 +218,16 @@ ACCESS_REFUSALS: dict[str, tuple[Callable[[], str], str]] = {
     ),
     "iat a boolean": (lambda: signed(access_claims(iat=True)), "Token times are not numbers"),
     "nbf not a number": (lambda: signed(access_claims(nbf="soon")), "Token times are not numbers"),
+    # Python's json writes and reads Infinity and NaN, and a signed payload may carry them.
+    "exp Infinity": (lambda: signed(access_claims(exp=math.inf)), "Token times are not numbers"),
+    "exp NaN": (lambda: signed(access_claims(exp=math.nan)), "Token times are not numbers"),
+    "iat -Infinity": (lambda: signed(access_claims(iat=-math.inf)), "Token times are not numbers"),
+    "iat NaN": (lambda: signed(access_claims(iat=math.nan)), "Token times are not numbers"),
+    "nbf NaN": (lambda: signed(access_claims(nbf=math.nan)), "Token times are not numbers"),
+    "exp beyond any float": (
+        lambda: signed(access_claims(exp=10**400)),
+        "Token times are not numbers",
+    ),
     "expired beyond the leeway": (
         lambda: signed(access_claims(exp=NOW - LEEWAY - 0.5)),
         "Token has expired",
@@ -357,15 +368,46 @@ def test_unknown_kids_are_refused_without_refetching_until_the_penalty_ends(
     assert jwks.requests == 2
 
 
-def test_a_failed_refetch_is_reported_to_the_next_caller_too(
-    verifier: TokenVerifier, jwks: JWKSEndpoint
-) -> None:
-    jwks.status = 503
-    token = signed(access_claims())
-    for _ in range(2):
-        with pytest.raises(JWKSUnavailableError, match=r"^JWKS answered HTTP 503$"):
-            verifier.verify_access_token(token)
+def unavailability(verify: Callable[[str], Any], token: str) -> str:
+    with pytest.raises(JWKSUnavailableError) as unavailable:
+        verify(token)
+    return str(unavailable.value)
 
+
+@pytest.mark.parametrize("failure", JWKS_FAILURES.values(), ids=JWKS_FAILURES.keys())
+def test_a_failed_fetch_is_not_repeated_until_the_penalty_ends(
+    verifier: TokenVerifier, jwks: JWKSEndpoint, clock: Clock, failure: tuple[dict[str, Any], str]
+) -> None:
+    """Garbage tokens with unknown kids while the JWKS endpoint fails: one fetch per penalty
+    window, each token answered with that fetch's failure."""
+    changes, reason = failure
+    for name, value in changes.items():
+        setattr(jwks, name, value)
+    garbage = [signed(access_claims(), key=OTHER_KEY, kid=f"forged-{n}") for n in range(30)]
+
+    assert [unavailability(verifier.verify_access_token, token) for token in garbage] == (
+        [reason] * 30
+    )
+    assert jwks.requests == 1
+
+    clock.now += PENALTY - 0.001
+    assert unavailability(verifier.verify_access_token, signed(access_claims())) == reason
+    assert jwks.requests == 1
+    clock.now += 0.001
+    assert unavailability(verifier.verify_access_token, garbage[0]) == reason
+    assert jwks.requests == 2
+
+
+def test_after_a_failed_fetch_the_first_fetch_past_the_penalty_recovers(
+    verifier: TokenVerifier, jwks: JWKSEndpoint, clock: Clock
+) -> None:
+    jwks.status = 500
+    claims = access_claims()
+    assert unavailability(verifier.verify_access_token, signed(claims)) == "JWKS answered HTTP 500"
+    jwks.status = 200
+
+    clock.now += PENALTY
+    assert verifier.verify_access_token(signed(claims)) == claims
     assert jwks.requests == 2
 
 

@@ -4,10 +4,11 @@
 import base64
 import hmac
 import json
+import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from unittest import mock
 
@@ -18,12 +19,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+from pytest_httpserver import HTTPServer
 
 from app.core.tokens import InvalidTokenError, JWKSUnavailableError, TokenVerifier
 from app.main import create_app
 from cognito_emulator.bootstrap import PoolConfig
 from cognito_emulator.pytest_plugin import create_confirmed_user, secret_hash
 from cognito_emulator.server import EmulatorServer
+from devstack.ports import free_port
 from tests.app.service_harness import Flows, ServiceUser, bearer, make_settings
 
 ATTACKER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -211,6 +214,43 @@ def test_jwks_unreachable_is_503_with_retry_after(
 
     assert response.status_code == 503
     assert response.headers["Retry-After"].isdigit()
+
+
+@pytest.fixture
+def failing_jwks() -> Iterator[HTTPServer]:
+    """A JWKS endpoint answering HTTP 500 on 127.0.0.1."""
+    server = HTTPServer(host="127.0.0.1", port=free_port())
+    server.expect_request(re.compile(r".*/\.well-known/jwks\.json")).respond_with_data(
+        "unavailable", status=500
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_garbage_tokens_during_a_jwks_outage_cause_a_single_fetch(
+    cognito_pool: PoolConfig, database_url: str, failing_jwks: HTTPServer
+) -> None:
+    """A failed fetch starts the penalty window (JWKS_PENALTY_SECONDS): tokens with unknown kids
+    get 503 without refetching until it ends."""
+    settings = make_settings(
+        cognito_pool, database_url, AWS_COGNITO_ENDPOINT_URL=failing_jwks.url_for("").rstrip("/")
+    )
+    garbage = [
+        jwt.encode(
+            {"iss": settings.cognito_issuer}, ATTACKER_KEY, "RS256", headers={"kid": f"forged-{n}"}
+        )
+        for n in range(50)
+    ]
+
+    with TestClient(create_app(settings)) as client:
+        answers = [client.get("/users/me", headers=bearer(token)) for token in garbage]
+
+    assert {
+        (answer.status_code, answer.json()["detail"], answer.headers["Retry-After"])
+        for answer in answers
+    } == {(503, "Token keys of the identity provider are unavailable; retry later", "5")}
+    assert len(failing_jwks.log) == 1
 
 
 def closed_port_url() -> str:

@@ -6,15 +6,17 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import boto3
 import httpx
 import pytest
 
+from cognito_emulator import server as server_module
 from cognito_emulator.cli import main
 from cognito_emulator.pytest_plugin import secret_hash
+from cognito_emulator.server import EmulatorServer
 
 
 def read_until_ready(process: subprocess.Popen[str]) -> list[str]:
@@ -159,3 +161,98 @@ def test_no_bootstrap_starts_empty_and_sigterm_stops_cleanly(
     assert process.returncode == 0
     assert "stopped" in stdout
     assert "Traceback" not in stderr
+
+
+class UnboundServer(EmulatorServer):
+    """The real server, except that it opens no socket: `bind` pretends the OS bound the host as
+    given, and serving returns as soon as it is ready (nothing listens on 0.0.0.0 in a test)."""
+
+    @property
+    def bound_host(self) -> str:
+        return self.host
+
+    @property
+    def port(self) -> int:
+        return 9229
+
+    def bind(self) -> None:
+        pass
+
+    def serve_forever(self, on_ready: Callable[[], None] | None = None) -> None:
+        if on_ready is not None:
+            on_ready()
+
+
+@pytest.fixture
+def unbound_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`main` serves an `UnboundServer` and leaves this process's signal handlers alone."""
+    monkeypatch.setattr(server_module, "EmulatorServer", UnboundServer)
+    monkeypatch.setattr(signal, "signal", lambda signum, handler: None)
+
+
+NETWORK_WARNING = (
+    "cognito-emulator: warning: --host {host} makes the emulator reachable from other machines. "
+    "Nothing it serves asks for credentials: anyone who can reach it can read confirmation codes "
+    "(/_emulator/outbox), move the clock, inject faults, wipe every pool (/_emulator/reset), and "
+    "call the cognito-idp API with any AWS keys. Use the default --host 127.0.0.1 unless other "
+    "machines must reach it, and then only on a network you trust.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("host", "local_url"),
+    [("0.0.0.0", "http://127.0.0.1:9229"), ("::", "http://[::1]:9229")],
+)
+def test_all_interfaces_warns_and_says_which_url_to_use_here(
+    unbound_server: None, capsys: pytest.CaptureFixture[str], host: str, local_url: str
+) -> None:
+    assert main(["--host", host, "--no-bootstrap"]) == 0
+
+    out, err = capsys.readouterr()
+    assert err == NETWORK_WARNING.format(host=host)
+    assert out.splitlines()[:3] == [
+        f"Cognito emulator on {local_url} (region us-east-1, quotas off)",
+        f"  Listening on all interfaces ({host} port 9229): use {local_url} from this machine, "
+        "this machine's address from others",
+        f"  API (boto3 endpoint_url): {local_url}",
+    ]
+
+
+def test_one_network_address_warns_and_is_the_url(
+    unbound_server: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--host", "192.0.2.10", "--no-bootstrap"]) == 0
+
+    out, err = capsys.readouterr()
+    assert err == NETWORK_WARNING.format(host="192.0.2.10")
+    assert out.splitlines()[:2] == [
+        "Cognito emulator on http://192.0.2.10:9229 (region us-east-1, quotas off)",
+        "  API (boto3 endpoint_url): http://192.0.2.10:9229",
+    ]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1"])
+def test_loopback_is_quiet(
+    unbound_server: None, capsys: pytest.CaptureFixture[str], host: str
+) -> None:
+    assert main(["--host", host, "--no-bootstrap"]) == 0
+
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "Listening on all interfaces" not in out
+
+
+def test_localhost_is_resolved_to_loopback_and_quiet(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def serve_once(self: EmulatorServer, on_ready: Callable[[], None] | None = None) -> None:
+        self.stop()  # bound for real (on loopback), then closed instead of served
+
+    monkeypatch.setattr(EmulatorServer, "serve_forever", serve_once)
+    monkeypatch.setattr(signal, "signal", lambda signum, handler: None)
+
+    assert main(["--host", "localhost", "--port", "0", "--no-bootstrap"]) == 0
+
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.startswith("Cognito emulator on http://localhost:")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -111,6 +113,63 @@ def test_clock_refuses_bad_input(emulator_http: httpx.Client, body: bytes) -> No
     assert "advance_seconds" in response.json()["message"]
 
 
+CLOCK_RANGE = re.compile(
+    r"advance_seconds must keep the emulator clock between 1970-01-01T00:00:00Z and "
+    r"9989-01-01T00:00:00Z: from \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, between -\d+ and \d+ "
+    r"seconds; got (.+)"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "got"),
+    [
+        (b'{"advance_seconds": 1e20}', "1e+20"),
+        (b'{"advance_seconds": -1e20}', "-1e+20"),
+        (b'{"advance_seconds": ' + b"9" * 400 + b"}", "9" * 400),
+        (b'{"advance_seconds": -1e400}', "-inf"),
+        (b'{"advance_seconds": NaN}', "nan"),
+    ],
+    ids=["1e20", "-1e20", "400-digit-int", "-inf", "nan"],
+)
+def test_clock_refuses_to_leave_the_range_datetimes_and_tokens_hold(
+    emulator_http: httpx.Client,
+    cognito_emulator: EmulatorServer,
+    cognito_idp_client: CognitoIdentityProviderClient,
+    cognito_pool: PoolConfig,
+    body: bytes,
+    got: str,
+) -> None:
+    response = emulator_http.post("/_emulator/clock", content=body)
+
+    assert response.status_code == 400
+    assert response.json()["__type"] == "ValidationException"
+    match = CLOCK_RANGE.fullmatch(response.json()["message"])
+    assert match is not None, response.json()["message"]
+    assert match[1] == got
+    assert cognito_emulator.advance_clock(0) == pytest.approx(time.time(), abs=5)
+    sign_up(cognito_idp_client, cognito_pool, "alice")  # the clock still works
+
+
+def test_clock_refused_in_process_names_the_range(cognito_emulator: EmulatorServer) -> None:
+    with pytest.raises(ValueError, match=CLOCK_RANGE) as raised:
+        cognito_emulator.advance_clock(1e20)
+
+    assert str(raised.value).endswith("got 1e+20")
+
+
+def test_clock_at_its_latest_still_signs_up_and_issues_tokens(
+    cognito_emulator: EmulatorServer,
+    cognito_idp_client: CognitoIdentityProviderClient,
+    cognito_pool: PoolConfig,
+) -> None:
+    latest = datetime(9989, 1, 1, tzinfo=UTC).timestamp()
+    cognito_emulator.advance_clock(latest - time.time() - 60)
+
+    sign_up(cognito_idp_client, cognito_pool, "alice")
+    [message] = cognito_emulator.outbox(cognito_pool.user_pool_id, "alice")
+    assert message["sent_at"].startswith("9988-12-31T23:5")
+
+
 def test_rotated_key_is_published_beside_the_old_ones(
     emulator_http: httpx.Client, cognito_pool: PoolConfig
 ) -> None:
@@ -191,6 +250,59 @@ def test_faults_refuse_bad_input(
     assert response.status_code == 400
     assert mentions in response.json()["message"]
     assert emulator_http.get("/_emulator/faults").json() == {"faults": []}
+
+
+@pytest.mark.parametrize(
+    ("operation", "closest"),
+    [
+        ("Signup", "; did you mean SignUp or ConfirmSignUp?"),
+        ("initiateauth", "; did you mean InitiateAuth or AdminInitiateAuth?"),
+        ("Nothing", ""),
+    ],
+)
+def test_fault_for_an_operation_cognito_lacks_names_the_closest(
+    emulator_http: httpx.Client, cognito_emulator: EmulatorServer, operation: str, closest: str
+) -> None:
+    message = (
+        'operation must be a cognito-idp operation such as "InitiateAuth", or "*" for all, '
+        f"got {operation!r}{closest}"
+    )
+
+    response = emulator_http.post(
+        "/_emulator/faults", json={"operation": operation, "error_code": "InternalErrorException"}
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"__type": "ValidationException", "message": message}
+    with pytest.raises(ValueError) as raised:
+        cognito_emulator.add_fault(operation, "InternalErrorException")
+    assert str(raised.value) == message
+    assert emulator_http.get("/_emulator/faults").json() == {"faults": []}
+
+
+@pytest.mark.parametrize(
+    ("route", "example"),
+    [
+        ("/_emulator/clock", '{"advance_seconds": 3600}'),
+        ("/_emulator/keys/rotate", '{"pool_id": "us-east-1_..."}'),
+        (
+            "/_emulator/faults",
+            '{"operation": "InitiateAuth", "error_code": "TooManyRequestsException", "count": 1}',
+        ),
+    ],
+)
+@pytest.mark.parametrize("content", [b"[" * 100_000, b'{"a":' * 100_000], ids=["arrays", "objects"])
+def test_deeply_nested_json_is_a_400_naming_the_limit(
+    emulator_http: httpx.Client, route: str, example: str, content: bytes
+) -> None:
+    response = emulator_http.post(route, content=content)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "__type": "ValidationException",
+        "message": f"the body is JSON nested more than 32 levels deep: send a JSON object, "
+        f"e.g. {example}",
+    }
 
 
 def test_add_fault_in_process_refuses_bad_input(cognito_emulator: EmulatorServer) -> None:

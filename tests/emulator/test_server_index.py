@@ -59,3 +59,37 @@ def test_index_escapes_what_it_shows_and_runs_no_script(
 
     assert hostile not in text
     assert "<code>&#34;&gt;&lt;img src=x onerror=alert(1)&gt;</code>" in text
+
+
+def test_browser_at_root_gets_the_index_linking_the_control_api_while_post_stays_the_api(
+    emulator_http: httpx.Client,
+) -> None:
+    page = emulator_http.get("/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    api = emulator_http.post(
+        "/",
+        json={"MaxResults": 1},
+        headers={
+            "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUserPools",
+            "Content-Type": "application/x-amz-json-1.1",
+        },
+    )
+
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    for path in ("/_emulator/health", "/_emulator/outbox", "/_emulator/faults"):
+        assert f'<a href="{path}"><code>{path}</code></a>' in page.text
+    assert api.status_code == 200
+    assert api.headers["content-type"] == "application/x-amz-json-1.1"
+    assert api.json() == {"UserPools": []}
+
+
+def test_unknown_path_leads_to_the_index(emulator_http: httpx.Client) -> None:
+    response = emulator_http.get("/docs")
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "__type": "NotFound",
+        "message": "No route for '/docs': the API is POST /, pool documents are "
+        "/{pool_id}/.well-known/jwks.json and /{pool_id}/.well-known/openid-configuration, "
+        "the control API is under /_emulator/, and GET / in a browser lists them all",
+    }

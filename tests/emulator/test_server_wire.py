@@ -83,6 +83,38 @@ def test_malformed_requests_are_400_never_500(
     assert response.headers["x-amzn-errortype"] == code
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"[" * 100_000,
+        b'{"a":' * 100_000,
+        b'{"MaxResults": 10, "Unmodelled": ' + b"[" * 33 + b"]" * 33 + b"}",
+        # Deep enough to pass json.loads and then break moto's re-encoding of the body.
+        b'{"MaxResults": 10, "Unmodelled": ' + b"[" * 970 + b"]" * 970 + b"}",
+    ],
+    ids=["arrays-1e5", "objects-1e5", "33-levels", "970-levels"],
+)
+def test_deeply_nested_json_is_a_serialization_error(
+    emulator_http: httpx.Client, content: bytes
+) -> None:
+    response = call(emulator_http, "ListUserPools", content)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "__type": "SerializationException",
+        "message": "Request body is JSON nested more than 32 levels deep",
+    }
+
+
+def test_json_nested_32_levels_deep_is_read(emulator_http: httpx.Client) -> None:
+    content = b'{"MaxResults": 10, "Unmodelled": ' + b"[" * 31 + b"]" * 31 + b"}"
+
+    response = call(emulator_http, "ListUserPools", content)
+
+    assert response.status_code == 200
+    assert response.json() == {"UserPools": []}
+
+
 def test_target_of_another_service_is_refused(emulator_http: httpx.Client) -> None:
     response = emulator_http.post(
         "/", content=b"{}", headers={"X-Amz-Target": "DynamoDB_20120810.ListTables"}

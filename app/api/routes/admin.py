@@ -11,7 +11,7 @@ from app import crud
 from app.api.deps import ServicesDep, SessionDep, require_groups, require_scopes
 from app.api.responses import AUTHENTICATED, error_responses
 from app.core.services import Services
-from app.models import User, UserPublic, UsersPublic, UserUpdate
+from app.models import NO_CONTROL_CHARACTERS, User, UserPublic, UsersPublic, UserUpdate
 
 ADMIN_GROUP = "admin"
 # The scope Cognito puts in access tokens from its user-pool APIs (InitiateAuth). With a resource
@@ -45,7 +45,7 @@ def list_users(
     responses=error_responses({404: "No such user"}),
 )
 async def update_user(
-    sub: Annotated[str, Path(min_length=1, max_length=64)],
+    sub: Annotated[str, Path(min_length=1, max_length=64, pattern=NO_CONTROL_CHARACTERS)],
     body: UserUpdate,
     services: ServicesDep,
 ) -> Any:

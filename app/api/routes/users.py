@@ -1,6 +1,8 @@
 """Sign-up, verification, login, token refresh, logout, the current user, password flows."""
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated
 
@@ -15,11 +17,12 @@ from app.api.deps import REVOKED, CognitoDep, CurrentAuth, ServicesDep, SessionD
 from app.api.errors import invalid_token, user_disabled
 from app.api.links import success_with_links
 from app.api.responses import AUTHENTICATED, IDENTITY_PROVIDER, error_responses
-from app.core.auth import Authenticated, UserDisabledError, admit
-from app.core.cognito import AuthTokens, CognitoProfile
+from app.core.auth import UserDisabledError, admit
+from app.core.cognito import AuthTokens, CognitoClient, CognitoProfile
+from app.core.cognito_errors import UNAVAILABLE, CognitoRequestFailed
 from app.core.revocation import TokenRevokedError
 from app.core.services import Services
-from app.core.tokens import InvalidTokenError
+from app.core.tokens import InvalidTokenError, JWKSUnavailableError
 from app.models import (
     ChangePasswordRequest,
     ConfirmForgotPasswordRequest,
@@ -43,8 +46,16 @@ logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/users", tags=["Authentication"])
 
 CODE_ERRORS = {
-    400: "Wrong or expired code, password policy, or invalid parameter",
+    400: "Wrong or expired code (unknown users and confirmed accounts alike), or invalid parameter",
 }
+RESET_ERRORS = {
+    400: "Wrong or expired code, or a new password the policy refuses (one answer, whoever the "
+    "user), or invalid parameter",
+}
+SESSIONS_KEPT = (
+    "The password was changed, but earlier sessions could not be signed out: "
+    "log in with the new password and log out to end them"
+)
 
 
 @router.post(
@@ -56,13 +67,18 @@ CODE_ERRORS = {
         | {
             400: "Password does not meet the pool's policy, or invalid parameter",
             403: "Sign-up is not allowed for this user pool",
-            409: "User already exists",
+            409: "User already exists (if not confirmed yet, a new code was sent to its email)",
         }
     )
     | success_with_links(201, "User created; a confirmation code was sent", links.SIGN_UP_LINKS),
 )
 def signup(body: UserCreate, cognito: CognitoDep, session: SessionDep) -> SignupResult:
-    sub = cognito.sign_up(body.username, body.password, str(body.email))
+    try:
+        sub = cognito.sign_up(body.username, body.password, str(body.email))
+    except CognitoRequestFailed as failure:
+        if failure.code != "UsernameExistsException":
+            raise
+        raise _username_taken(cognito, body.username) from failure
     try:
         crud.ensure_user(session, CognitoProfile(sub=sub, username=body.username, email=body.email))
     except SQLAlchemyError:
@@ -75,7 +91,7 @@ def signup(body: UserCreate, cognito: CognitoDep, session: SessionDep) -> Signup
 @router.post(
     "/verify",
     operation_id=links.VERIFY,
-    responses=error_responses(IDENTITY_PROVIDER | CODE_ERRORS | {409: "User is already confirmed"})
+    responses=error_responses(IDENTITY_PROVIDER | CODE_ERRORS)
     | success_with_links(200, "Account confirmed", links.VERIFY_LINKS),
 )
 def verify(body: VerifyRequest, cognito: CognitoDep) -> Message:
@@ -125,6 +141,8 @@ def login(form: Annotated[LoginForm, Form()], services: ServicesDep, session: Se
 @router.post(
     "/token/refresh",
     operation_id=links.REFRESH_TOKEN,
+    # `refresh_token` only when the app client rotates refresh tokens, never as null.
+    response_model_exclude_none=True,
     responses=error_responses(
         IDENTITY_PROVIDER
         | {
@@ -158,8 +176,7 @@ async def logout(auth: CurrentAuth, services: ServicesDep) -> None:
     """Sign out everywhere: Cognito revokes the refresh tokens, and this service refuses every
     access token issued before now (see app/core/revocation.py), in every worker by the time it
     answers (app/core/user_rows.py)."""
-    await run_in_threadpool(_sign_out, services, auth)
-    await services.users.wait_out_cached_rows()
+    await _sign_out_everywhere(services, auth.token, auth.user.sub)
 
 
 @router.get(
@@ -193,10 +210,25 @@ def forgot_password(body: ForgotPasswordRequest, cognito: CognitoDep) -> Message
 @router.post(
     "/password/confirm",
     operation_id=links.CONFIRM_FORGOT_PASSWORD,
-    responses=error_responses(IDENTITY_PROVIDER | CODE_ERRORS),
+    responses=error_responses(IDENTITY_PROVIDER | RESET_ERRORS),
 )
-def confirm_forgot_password(body: ConfirmForgotPasswordRequest, cognito: CognitoDep) -> Message:
-    cognito.confirm_forgot_password(body.username, body.confirmation_code, body.new_password)
+async def confirm_forgot_password(
+    body: ConfirmForgotPasswordRequest, services: ServicesDep
+) -> Message:
+    """Reset the password, then end every earlier session as a logout does. Cognito keeps
+    honouring them after a reset and GlobalSignOut needs one of the user's access tokens, so the
+    service signs in with the new password for one."""
+    cognito = services.cognito
+    await run_in_threadpool(
+        cognito.confirm_forgot_password,
+        body.username,
+        body.confirmation_code,
+        body.new_password,
+    )
+    async with _password_changed():
+        tokens = await run_in_threadpool(cognito.password_auth, body.username, body.new_password)
+        claims = await run_in_threadpool(services.verifier.verify_access_token, tokens.access_token)
+        await _sign_out_everywhere(services, tokens.access_token, claims["sub"])
     return Message(message="Password has been reset")
 
 
@@ -208,15 +240,70 @@ def confirm_forgot_password(body: ConfirmForgotPasswordRequest, cognito: Cognito
         AUTHENTICATED | {400: "Incorrect previous password, or password policy"}
     ),
 )
-def change_password(body: ChangePasswordRequest, auth: CurrentAuth, cognito: CognitoDep) -> None:
-    cognito.change_password(auth.token, body.previous_password, body.proposed_password)
+async def change_password(
+    body: ChangePasswordRequest, auth: CurrentAuth, services: ServicesDep
+) -> None:
+    """Change the password, then sign out everywhere as a logout does (this session included):
+    Cognito keeps honouring the earlier tokens after ChangePassword."""
+    await run_in_threadpool(
+        services.cognito.change_password,
+        auth.token,
+        body.previous_password,
+        body.proposed_password,
+    )
+    async with _password_changed():
+        await _sign_out_everywhere(services, auth.token, auth.user.sub)
 
 
-def _sign_out(services: Services, auth: Authenticated) -> None:
-    services.cognito.global_sign_out(auth.token)
+@asynccontextmanager
+async def _password_changed() -> AsyncIterator[None]:
+    """Ending the earlier sessions after a password change: if that fails, the password has
+    changed all the same (retrying the request would fail), so the answer says so."""
+    try:
+        yield
+    except (
+        CognitoRequestFailed,
+        InvalidTokenError,
+        JWKSUnavailableError,
+        SQLAlchemyError,
+    ) as error:
+        logger.warning("Password changed, earlier sessions kept: %s", type(error).__name__)
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            SESSIONS_KEPT,
+            {"Retry-After": str(UNAVAILABLE.retry_after_seconds)},
+        ) from error
+
+
+def _username_taken(cognito: CognitoClient, username: str) -> HTTPException:
+    """409 for a sign-up whose username exists. An unconfirmed user of that name may be this very
+    sign-up, applied by Cognito though its answer was lost (a timeout, then a retry): a new code
+    goes to the email that user signed up with, and the answer says so. Nothing says this
+    request's password or email is that user's: Cognito cannot tell (InitiateAuth answers
+    UserNotConfirmedException whatever the password, aws/aws-sdk-js#4608)."""
+    try:
+        cognito.resend_confirmation_code(username)
+    except CognitoRequestFailed:
+        return HTTPException(status.HTTP_409_CONFLICT, "User already exists")
+    return HTTPException(
+        status.HTTP_409_CONFLICT,
+        "User already exists and is not confirmed: a new confirmation code was sent to the "
+        "email address it signed up with",
+    )
+
+
+async def _sign_out_everywhere(services: Services, access_token: str, sub: str) -> None:
+    """Cognito's GlobalSignOut with one of the user's tokens, then the durable logout mark
+    (app/core/revocation.py), held in every worker by the time this returns."""
+    await run_in_threadpool(_sign_out, services, access_token, sub)
+    await services.users.wait_out_cached_rows()
+
+
+def _sign_out(services: Services, access_token: str, sub: str) -> None:
+    services.cognito.global_sign_out(access_token)
     with Session(services.engine) as session:
-        crud.revoke_tokens_issued_before(session, auth.user.sub, utc_now())
-    services.users.forget(auth.user.sub)
+        crud.revoke_tokens_issued_before(session, sub, utc_now())
+    services.users.forget(sub)
 
 
 def _sign_in(
@@ -233,7 +320,9 @@ def _sign_in(
         logger.error("Cognito issued tokens that fail verification: %s", error)
         raise HTTPException(
             status.HTTP_502_BAD_GATEWAY,
-            "The identity provider issued tokens this service cannot verify",
+            f"The identity provider issued tokens this service cannot verify ({error}); tokens "
+            "it has just issued look expired or not valid yet when its clock and this service's "
+            "differ",
         ) from error
     if identity["sub"] != access["sub"]:
         raise HTTPException(status.HTTP_502_BAD_GATEWAY, "The identity provider mixed up tokens")

@@ -6,7 +6,6 @@ in-process `EmulatorServer` methods run) and answers JSON; bad input is a 400 na
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -15,7 +14,7 @@ from starlette.routing import Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
 from cognito_emulator.http.errors import BadRequest
-from cognito_emulator.http.wire import json_error, json_response
+from cognito_emulator.http.wire import json_error, json_response, read_json
 
 if TYPE_CHECKING:
     from cognito_emulator.http.app import EmulatorApp
@@ -101,9 +100,9 @@ async def reset(request: Request) -> Response:
 async def _json_object(request: Request, example: str) -> dict[str, Any]:
     body = await request.body()
     try:
-        params = json.loads(body) if body else None
-    except (ValueError, UnicodeDecodeError):
-        params = None
+        params = read_json(body) if body else None
+    except ValueError as error:
+        raise BadRequest(f"the body is {error}: send a JSON object, e.g. {example}") from None
     if not isinstance(params, dict):
         raise BadRequest(f"send a JSON object body, e.g. {example}")
     return params

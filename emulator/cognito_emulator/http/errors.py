@@ -19,7 +19,8 @@ from cognito_emulator.http.wire import json_error
 
 ROUTES_HINT = (
     "the API is POST /, pool documents are /{pool_id}/.well-known/jwks.json and "
-    "/{pool_id}/.well-known/openid-configuration, the control API is under /_emulator/"
+    "/{pool_id}/.well-known/openid-configuration, the control API is under /_emulator/, "
+    "and GET / in a browser lists them all"
 )
 
 

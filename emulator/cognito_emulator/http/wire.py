@@ -20,6 +20,9 @@ from starlette.responses import JSONResponse, Response
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 CONTENT_TYPE = "application/x-amz-json-1.1"
+# Deepest JSON nesting read; botocore's model nests cognito-idp requests 4 levels at most.
+MAX_JSON_DEPTH = 32
+_TOO_DEEP = f"JSON nested more than {MAX_JSON_DEPTH} levels deep"
 
 
 class WireError(Exception):
@@ -48,16 +51,35 @@ def operation(headers: Headers) -> str:
     return name
 
 
+def read_json(body: bytes) -> Any:
+    """A request body's JSON value; ValueError saying why not ("not valid JSON (...)", "JSON
+    nested more than 32 levels deep"). The limit stays far below Python's recursion limit, as
+    json.loads recurses until RecursionError and moto re-encodes the bodies it is given."""
+    try:
+        value = json.loads(body)
+    except RecursionError:
+        raise ValueError(_TOO_DEEP) from None
+    except ValueError as error:  # UnicodeDecodeError included
+        raise ValueError(f"not valid JSON ({error})") from None
+    containers = [(value, 1)] if isinstance(value, dict | list) else []
+    while containers:
+        container, depth = containers.pop()
+        for child in container.values() if isinstance(container, dict) else container:
+            if isinstance(child, dict | list):
+                if depth == MAX_JSON_DEPTH:
+                    raise ValueError(_TOO_DEEP)
+                containers.append((child, depth + 1))
+    return value
+
+
 def parse_body(body: bytes) -> dict[str, Any]:
     """The request parameters; an empty body means no parameters, as for AWS."""
     if not body:
         return {}
     try:
-        params = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise WireError(
-            "SerializationException", f"Request body is not valid JSON: {error}"
-        ) from None
+        params = read_json(body)
+    except ValueError as error:
+        raise WireError("SerializationException", f"Request body is {error}") from None
     if not isinstance(params, dict):
         raise WireError("SerializationException", "Request body must be a JSON object")
     return params

@@ -1,0 +1,28 @@
+"""What `nox -s dev` prints once the stack is up: besides the URLs, where the service's log is
+(a 502's cause is written there), how to make a user an admin, and what moving the emulator's
+clock does to the service."""
+
+from pathlib import Path
+
+from devstack.__main__ import banner
+from devstack.ports import free_port
+from devstack.stack import Stack
+
+
+def test_the_banner_names_the_log_the_admin_command_and_the_clock(tmp_path: Path) -> None:
+    port = free_port()
+    stack = Stack(service_port=port, emulator_port=free_port(), log_dir=tmp_path)
+    stack.start_emulator()
+    try:
+        lines = banner(stack).splitlines()
+    finally:
+        stack.stop()
+
+    assert lines[4:] == [
+        f"Log:       {tmp_path / f'service-{port}.log'}  (the service's: why a request failed)",
+        "Sign up in Swagger UI, read the code from the outbox, verify, Authorize, GET /users/me.",
+        f"Admin:     nox -s dev -- admin USERNAME --port {port}  (then sign in again)",
+        "Clock:     moving the emulator's (POST /_emulator/clock) leaves the service's: tokens",
+        "           issued then look expired or not valid yet to it, and logins answer 502.",
+        "Ctrl-C stops both.",
+    ]
