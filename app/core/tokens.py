@@ -236,13 +236,18 @@ class TokenVerifier:
             return key
 
     def probe_jwks(self, max_age_seconds: float = 0.0) -> None:
-        """Readiness: refetch the JWKS unless fetched successfully within `max_age_seconds`.
+        """Readiness: refetch the JWKS unless fetched successfully within `max_age_seconds`;
+        after a failed fetch, not before its penalty window ends (readiness is unauthenticated:
+        probing must not let anyone hammer a failing JWKS endpoint).
 
         Raises JWKSUnavailableError."""
         last_success = self._last_success_at
         fresh = last_success is not None and self._clock() - last_success < max_age_seconds
-        if fresh and self._last_fetch_error is None:
+        failed = self._last_fetch_error
+        if fresh and failed is None:
             return
+        if failed is not None and self._clock() < self._penalty_until:
+            raise JWKSUnavailableError(str(failed))
         fetches_seen = self._fetches_completed
         with self._fetch_lock:
             if self._fetches_completed == fetches_seen:
