@@ -199,6 +199,7 @@ MUTATION_SCOPE = {
         "xǁTokenVerifierǁ_signing_key",
         "xǁTokenVerifierǁprobe_jwks",
         "xǁTokenVerifierǁ_fetch_locked",
+        "xǁTokenVerifierǁ_raise_last_fetch_failure",
         "xǁTokenVerifierǁ_download_keys",
         "x__require_well_formed",
         "x__cache_key",

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.api.body_limit import RequestBodyLimit
 from app.api.errors import install_error_handlers
 from app.api.main import api_router
-from app.core.config import Settings, get_settings
+from app.core.config import Settings
 from app.core.migrations import SchemaNotMigratedError
 from app.core.services import ServicesProvider
 
@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse(f"{request.scope.get('root_path', '')}/docs")
 
     application.add_middleware(
-        RequestBodyLimit, max_bytes=lambda: (settings or get_settings()).MAX_REQUEST_BODY_BYTES
+        RequestBodyLimit, max_bytes=lambda: services.settings.MAX_REQUEST_BODY_BYTES
     )
     application.add_middleware(OneLineStartupRefusal)
     return application

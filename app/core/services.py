@@ -59,13 +59,18 @@ class ServicesProvider:
         self._services: Services | None = None
         self._lock = threading.Lock()
 
+    @property
+    def settings(self) -> Settings:
+        """The settings given, else those of the environment / `.env` (read once)."""
+        return self._settings or get_settings()
+
     def get(self) -> Services:
         services = self._services
         if services is not None:
             return services
         with self._lock:
             if self._services is None:
-                built = Services.build(self._settings or get_settings())
+                built = Services.build(self.settings)
                 try:
                     require_latest_schema(built.engine)
                 except BaseException:

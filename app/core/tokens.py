@@ -220,12 +220,10 @@ class TokenVerifier:
                 return key
             if self._fetches_completed != fetches_seen:
                 # Another thread refetched while this one waited: share its outcome.
-                if self._last_fetch_error is not None:
-                    raise JWKSUnavailableError(str(self._last_fetch_error))
+                self._raise_last_fetch_failure()
             elif self._clock() < self._penalty_until:
                 # A recent fetch failed, or found no such kid: its outcome holds for the window.
-                if self._last_fetch_error is not None:
-                    raise JWKSUnavailableError(str(self._last_fetch_error))
+                self._raise_last_fetch_failure()
                 raise InvalidTokenError("Unknown signing key")
             else:
                 self._fetch_locked()
@@ -243,17 +241,21 @@ class TokenVerifier:
         Raises JWKSUnavailableError."""
         last_success = self._last_success_at
         fresh = last_success is not None and self._clock() - last_success < max_age_seconds
-        failed = self._last_fetch_error
-        if fresh and failed is None:
+        if fresh and self._last_fetch_error is None:
             return
-        if failed is not None and self._clock() < self._penalty_until:
-            raise JWKSUnavailableError(str(failed))
+        if self._clock() < self._penalty_until:
+            self._raise_last_fetch_failure()
         fetches_seen = self._fetches_completed
         with self._fetch_lock:
             if self._fetches_completed == fetches_seen:
                 self._fetch_locked()
-            elif self._last_fetch_error is not None:
-                raise JWKSUnavailableError(str(self._last_fetch_error))
+            else:
+                self._raise_last_fetch_failure()
+
+    def _raise_last_fetch_failure(self) -> None:
+        """JWKSUnavailableError if the latest fetch failed: its outcome is shared, not redone."""
+        if self._last_fetch_error is not None:
+            raise JWKSUnavailableError(str(self._last_fetch_error))
 
     def _fetch_locked(self) -> None:
         """Fetch and replace the key set (caller holds the fetch lock); a failure starts the

@@ -69,18 +69,20 @@ class EmulatorServer:
 
     @property
     def port(self) -> int:
-        if self._socket is None:
-            raise RuntimeError("EmulatorServer is not bound yet: call start() first")
-        port: int = self._socket.getsockname()[1]
+        port: int = self._bound_address()[1]
         return port
 
     @property
     def bound_host(self) -> str:
         """The address the socket listens on, as the OS bound it (a hostname resolved)."""
+        host: str = self._bound_address()[0]
+        return host
+
+    def _bound_address(self) -> tuple[Any, ...]:
         if self._socket is None:
             raise RuntimeError("EmulatorServer is not bound yet: call start() first")
-        host: str = self._socket.getsockname()[0]
-        return host
+        address: tuple[Any, ...] = self._socket.getsockname()
+        return address
 
     @property
     def endpoint_url(self) -> str:
