@@ -184,6 +184,16 @@ def browser(session: nox.Session) -> None:
     Kit(session).run("python", "-m", "load_tests.browser", *session.posargs)
 
 
+@kit_session
+def oidc(session: nox.Session) -> None:
+    """Real OAuth/OIDC clients against the emulator, given only its discovery URL: Authlib's
+    authorization code + PKCE through the login page, ID token validation, userinfo, refresh,
+    revocation and client credentials. Installs Authlib into the kit's environment first."""
+    kit = Kit(session)
+    kit.install("authlib>=1.7,<2", "itsdangerous>=2.1,<3")  # itsdangerous: Starlette sessions
+    kit.run("python", "-m", "oidc_clients", *session.posargs)
+
+
 # The security core under mutation testing: file -> the functions (fnmatch patterns over mutmut's
 # names: `function`, `Class.method` is written `xǁClassǁmethod`, `*` for the whole module).
 # Paths are as in the mutation copy, where the emulator's package sits at the top (mutmut imports
@@ -233,6 +243,22 @@ MUTATION_SCOPE = {
         "x__slot",
     ],
     "cognito_emulator/policy.py": ["x_check_password"],  # password policy
+    "cognito_emulator/oauth.py": [  # OAuth: PKCE, and codes spent once within their lifetime...
+        "x_s256_challenge",
+        "x_verifier_matches",
+        "xǁAuthorizationCodesǁissue",
+        "xǁAuthorizationCodesǁtake",
+    ],
+    "cognito_emulator/flows/oauth_grants.py": [  # ... redeemed only by their client...
+        "xǁOAuthGrantFlowsǁ_redeem_code",
+        "xǁOAuthGrantFlowsǁ_client_credentials",
+        "xǁOAuthGrantFlowsǁ_authenticated_client",
+        "x__basic_credentials",
+        "x__check_oauth_flow",
+    ],
+    "cognito_emulator/flows/authorize_request.py": ["x__callback"],  # ... at its callback URL
+    "cognito_emulator/http/managed_login.py": ["x__csrf_matches"],  # login forms' CSRF check
+    "cognito_emulator/tokens.py": ["xǁTokenIssuerǁverify_access_token"],  # scope and revocation
 }
 MUTATION_TESTS = ["tests/app", "tests/emulator"]
 # Tests that cannot pass in the mutation copy, mutant or not: one starts the service in its own
@@ -247,10 +273,16 @@ MUTATION_KILL_RATE_THRESHOLD = 0.90
 DETECTED = {"killed", "timeout", "caught by type check"}
 
 
-def mutant_patterns() -> list[str]:
-    """mutmut's mutant-name patterns for MUTATION_SCOPE: `module.function__mutmut_N`."""
+def mutant_patterns(paths: list[str]) -> list[str]:
+    """mutmut's mutant-name patterns for MUTATION_SCOPE (only `paths` of it, when given):
+    `module.function__mutmut_N`."""
+    unknown = sorted(set(paths) - set(MUTATION_SCOPE))
+    if unknown:
+        raise ValueError(f"not in MUTATION_SCOPE: {', '.join(unknown)}")
     patterns = []
     for path, functions in MUTATION_SCOPE.items():
+        if paths and path not in paths:
+            continue
         module = path.removesuffix(".py").replace("/", ".")
         patterns += [f"{module}.{function}__mutmut_*" for function in functions]
     return patterns
@@ -261,7 +293,12 @@ def mutants(session: nox.Session) -> None:
     """Mutation testing (mutmut) of the security core: kill rate and survivors; fails below 90%.
 
     Runs in a copy of the tree under .nox (mutmut writes its `mutants/` beside the code), with
-    mutmut's settings generated from MUTATION_SCOPE."""
+    mutmut's settings generated from MUTATION_SCOPE; `-- PATH ...` mutates only those files of
+    it (as MUTATION_SCOPE names them, e.g. `cognito_emulator/oauth.py`)."""
+    try:
+        patterns = mutant_patterns(list(session.posargs))
+    except ValueError as error:
+        session.error(str(error))
     kit = Kit(session)
     kit.install("mutmut>=3.8,<3.9")
     workdir = Path(session.create_tmp()) / "mutation"
@@ -284,7 +321,6 @@ def mutants(session: nox.Session) -> None:
         f"{key} = {json.dumps(value)}\n" for key, value in settings.items()
     )
     (workdir / "pyproject.toml").write_text(Path("pyproject.toml").read_text() + mutmut_table)
-    patterns = mutant_patterns()
     started = time.monotonic()
     with session.chdir(workdir):
         kit.run("mutmut", "run", *patterns, silent=True)

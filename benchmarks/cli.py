@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks import cognito_servers, memory, service, verification
+from benchmarks import cognito_servers, memory, oauth_flows, service, verification
 from benchmarks.http_load import load_generator_name
 from benchmarks.report import LEGEND, Row, document, render_table, verdict_lines
 from benchmarks.servers import (
@@ -37,7 +37,7 @@ from benchmarks.servers import (
     stop_all,
 )
 
-SECTIONS = ("emulator", "service", "verify", "memory")
+SECTIONS = ("emulator", "oauth", "service", "verify", "memory")
 DEFAULT_OUT = Path("bench-results/latest.json")
 
 
@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="The kit against its peers: emulator vs moto_server (and cognito-local), "
-        "service /users/me vs /healthz, token verification cost, emulator memory.",
+        "the emulator's OAuth token endpoint vs InitiateAuth, service /users/me vs /healthz, "
+        "token verification cost, emulator memory.",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON ({DEFAULT_OUT})")
     parser.add_argument(
@@ -193,6 +194,24 @@ class Runner:
         )
         return server, workload
 
+    def oauth(self) -> None:
+        """client_credentials and authorization-code round trips beside InitiateAuth."""
+        server = start_emulator(self.workdir)
+        try:
+            workload = oauth_flows.prepare(cognito_servers.prepare(server, oauth_flows.CONCURRENCY))
+            results = oauth_flows.measure(
+                workload,
+                server.cpu_seconds,
+                rounds=self.plan.rounds,
+                seconds=self.plan.seconds,
+                warmup_seconds=self.plan.warmup_seconds,
+            )
+        finally:
+            stop_all([server])
+        self.rows += oauth_flows.rows(results)
+        self.notes.append(oauth_flows.cpu_note(results))
+        self.sections["oauth"] = oauth_flows.to_json(results)
+
     def service(self) -> None:
         generator = load_generator_name()
         databases = [
@@ -277,6 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     runner = Runner(plan, workdir.resolve())
     sections: dict[str, Callable[[], None]] = {
         "emulator": runner.emulator_vs_moto,
+        "oauth": runner.oauth,
         "service": runner.service,
         "verify": runner.verify,
         "memory": runner.memory,

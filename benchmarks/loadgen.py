@@ -61,6 +61,24 @@ def preflight(host: str, port: int, request: Request, what: str) -> bytes:
     return body
 
 
+class FlowFailed(RuntimeError):
+    """One operation of a flow did not succeed; the message is the run's first_error sample."""
+
+
+# One timed operation on a client's keep-alive connection: (connection, client index, sequence
+# number of this client's operation). Returns on success, raises FlowFailed otherwise.
+Flow = Callable[[http.client.HTTPConnection, int, int], None]
+
+
+def exchange(
+    connection: http.client.HTTPConnection, request: Request
+) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """One request on an open (keep-alive) connection: the answer's status, headers and body."""
+    connection.request(request.method, request.path, request.body, dict(request.headers or {}))
+    response = connection.getresponse()
+    return response.status, response.headers, response.read()
+
+
 def run_load(
     host: str,
     port: int,
@@ -71,10 +89,40 @@ def run_load(
     total: int | None = None,
     timeout: float = 10.0,
 ) -> Run:
-    """Closed loop: each client sends its next request as soon as the previous one is answered.
+    """Closed loop of single requests: `run_flows` where each operation is one request, and a
+    non-2xx answer counts as an error."""
 
-    Stops after `seconds`, or once `total` requests have been sent across all clients.
-    Non-2xx answers and connection failures count as errors, not as operations.
+    def one_request(connection: http.client.HTTPConnection, index: int, sequence: int) -> None:
+        status, _, body = exchange(connection, make_request(index, sequence))
+        if not 200 <= status < 300:
+            sample = body[:ERROR_SAMPLE_CHARS].decode(errors="replace")
+            raise FlowFailed(f"HTTP {status}: {sample}")
+
+    return run_flows(
+        host,
+        port,
+        one_request,
+        concurrency=concurrency,
+        seconds=seconds,
+        total=total,
+        timeout=timeout,
+    )
+
+
+def run_flows(
+    host: str,
+    port: int,
+    flow: Flow,
+    *,
+    concurrency: int,
+    seconds: float | None = None,
+    total: int | None = None,
+    timeout: float = 10.0,
+) -> Run:
+    """Closed loop: each client starts its next operation as soon as the previous one is done.
+
+    Stops after `seconds`, or once `total` operations have been started across all clients.
+    Failed operations (FlowFailed) and connection failures count as errors, not as operations.
     """
     if (seconds is None) == (total is None):
         raise ValueError("give exactly one of seconds or total")
@@ -94,27 +142,19 @@ def run_load(
                     return
                 if seconds is not None and time.perf_counter() >= deadline:
                     return
-                request = make_request(index, sequence)
                 began = time.perf_counter()
                 try:
-                    connection.request(
-                        request.method, request.path, request.body, dict(request.headers or {})
-                    )
-                    response = connection.getresponse()
-                    body = response.read()
+                    flow(connection, index, sequence)
                 except (OSError, http.client.HTTPException) as error:
                     connection.close()  # the next request reconnects
                     run.errors += 1
                     run.first_error = run.first_error or f"{type(error).__name__}: {error}"
                     continue
-                elapsed = time.perf_counter() - began
-                if 200 <= response.status < 300:
-                    run.latencies.append(elapsed)
-                else:
+                except FlowFailed as failure:
                     run.errors += 1
-                    if run.first_error is None:
-                        sample = body[:ERROR_SAMPLE_CHARS].decode(errors="replace")
-                        run.first_error = f"HTTP {response.status}: {sample}"
+                    run.first_error = run.first_error or str(failure)
+                    continue
+                run.latencies.append(time.perf_counter() - began)
         finally:
             connection.close()
 

@@ -18,11 +18,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 
 from cognito_emulator.bootstrap import PoolConfig
-from cognito_emulator.pool_definition import boto3_call, create_pool
+from cognito_emulator.pool_definition import (
+    boto3_call,
+    group_requests,
+    user_pool_client_request,
+    user_pool_request,
+)
 from devstack.ports import free_port
 
 HOST = "127.0.0.1"
@@ -61,6 +67,12 @@ class ServerProcess:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
         raise RuntimeError(f"no VmRSS for {self.name} (pid {self.process.pid})")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used, from /proc (Linux)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        utime, stime = int(fields[11]), int(fields[12])  # stat(5) fields 14 and 15
+        return (utime + stime) / os.sysconf("SC_CLK_TCK")
 
     def log_tail(self, chars: int = 3000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
@@ -124,15 +136,24 @@ def start_emulator(workdir: Path) -> ServerProcess:
     deadline = time.monotonic() + 10
     while not env_file.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    settings = read_env_file(env_file)
-    server.pool = PoolConfig(
+    server.pool = pool_from_env(read_env_file(env_file), server.endpoint_url)
+    return server
+
+
+def pool_from_env(settings: dict[str, str], endpoint_url: str) -> PoolConfig:
+    """The pool an --env-file describes; its domain is the last segment of AWS_COGNITO_DOMAIN
+    (`{endpoint}/domains/{prefix}`)."""
+    domain_url = settings.get("AWS_COGNITO_DOMAIN")
+    return PoolConfig(
         region=settings["AWS_REGION"],
         user_pool_id=settings["AWS_COGNITO_USER_POOL_ID"],
         client_id=settings["AWS_COGNITO_APP_CLIENT_ID"],
         client_secret=settings["AWS_COGNITO_APP_CLIENT_SECRET"],
-        endpoint_url=server.endpoint_url,
+        endpoint_url=endpoint_url,
+        domain=urlsplit(domain_url).path.rsplit("/", 1)[-1] if domain_url else None,
+        machine_client_id=settings.get("AWS_COGNITO_MACHINE_CLIENT_ID"),
+        machine_client_secret=settings.get("AWS_COGNITO_MACHINE_CLIENT_SECRET"),
     )
-    return server
 
 
 def moto_server_command() -> list[str]:
@@ -221,13 +242,19 @@ def cognito_idp_client(endpoint_url: str) -> Any:
 
 
 def bootstrap_with_boto3(endpoint_url: str) -> PoolConfig:
-    """The emulator's bootstrap pool and client, created through boto3 on another server."""
-    created = create_pool(boto3_call(cognito_idp_client(endpoint_url)))
+    """The emulator's bootstrap pool and app client, created through boto3 on another server:
+    the definition's password side only (cognito-local has no resource servers, and the OAuth
+    section measures the emulator alone)."""
+    call = boto3_call(cognito_idp_client(endpoint_url))
+    pool_id = call("CreateUserPool", user_pool_request())["UserPool"]["Id"]
+    client = call("CreateUserPoolClient", user_pool_client_request(pool_id))["UserPoolClient"]
+    for group in group_requests(pool_id):
+        call("CreateGroup", group)
     return PoolConfig(
         region=REGION,
-        user_pool_id=created.user_pool_id,
-        client_id=created.client_id,
-        client_secret=created.client_secret,
+        user_pool_id=pool_id,
+        client_id=client["ClientId"],
+        client_secret=client["ClientSecret"],
         endpoint_url=endpoint_url,
     )
 

@@ -66,6 +66,7 @@ def banner(stack: Stack) -> str:
         f"Service:   {stack.service_url}  (Swagger UI: {stack.service_url}/docs)\n"
         f"Emulator:  {stack.emulator_url}  (outbox: {stack.emulator_url}/_emulator/outbox)\n"
         f"Pool:      {stack.pool.user_pool_id}  client {stack.pool.client_id}\n"
+        f"Login:     {stack.pool.login_url}  (the pool's login page)\n"
         f"Database:  {stack.database_url}\n"
         f"Log:       {stack.service_log}  (the service's: why a request failed)\n"
         "Sign up in Swagger UI, read the code from the outbox, verify, Authorize, GET /users/me.\n"

@@ -4,6 +4,9 @@
    to /users/login), then execute GET /users/me and see 200 and that user's name.
 2. The Locust web UI, with the stack running: the start form loads, a swarm started from it
    shows /users/me in its stats table, and stops.
+3. The emulator's managed login page for the stack's pool: the authorize URL (from the pool's
+   discovery document) shows the sign-in form; a wrong password is refused on the page; the
+   right one lands on the app's callback with a code, which the token endpoint redeems.
 
 Chromium and chromedriver are Debian's (installed with apt-get when missing and run as root);
 selenium drives them. Screenshots go to the out folder. Chromium gets the flags that keep it
@@ -16,15 +19,17 @@ import argparse
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
+import jwt
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
@@ -35,6 +40,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
+from cognito_emulator.login_page_client import code_challenge, new_code_verifier
 from devstack.ports import free_port
 from load_tests.provisioning import ProvisioningError, provision_accounts
 from load_tests.run import (
@@ -56,6 +62,8 @@ OFFLINE_FLAGS = [
     "--disable-dev-shm-usage", "--window-size=1400,1100",
 ]  # fmt: skip
 WAIT_SECONDS = 20
+# What Cognito's login page says to a wrong password (and to an unknown user, alike).
+WRONG_PASSWORD_MESSAGE = "Incorrect username or password."
 
 
 class BrowserCheckFailed(AssertionError):
@@ -175,6 +183,89 @@ def check_locust_ui(driver: WebDriver, locust_url: str, out: Path) -> str:
     return f"Locust web UI: start form, 3 users reporting GET /users/me, stopped ({screenshot})"
 
 
+def check_login_page(driver: WebDriver, target: Target, account: Account, out: Path) -> str:
+    """The pool's managed login page, as a person meets it: an app client of its own for this
+    check (the code grant, back to the service's docs page, a page the screenshot can show),
+    the authorize URL from the pool's discovery document, a wrong password, then the right one."""
+    admin = target.cognito.admin_client()
+    pool_id = target.cognito.user_pool_id
+    redirect_uri = f"{target.service_url}/docs"
+    client_id = admin.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="browser-check",
+        AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid", "email"],
+        CallbackURLs=[redirect_uri],
+        SupportedIdentityProviders=["COGNITO"],
+    )["UserPoolClient"]["ClientId"]
+    discovery = httpx.get(
+        f"{target.emulator_url}/{pool_id}/.well-known/openid-configuration", timeout=10
+    ).json()
+    verifier, state = new_code_verifier(), secrets.token_urlsafe(12)
+    query = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "scope": "openid email",
+        "state": state,
+        "code_challenge": code_challenge(verifier),
+        "code_challenge_method": "S256",
+    }
+    driver.get(f"{discovery['authorization_endpoint']}?{urlencode(query)}")
+    remote = remote_assets(driver.page_source)
+    if remote:
+        raise BrowserCheckFailed(f"the login page loads assets from elsewhere: {remote}")
+    _sign_in(driver, account.username, f"Wrong-{account.password}", out / "login-page.png")
+    alert = _visible(driver, "[role=alert]", "the wrong-password message")
+    if alert.text != WRONG_PASSWORD_MESSAGE:
+        raise BrowserCheckFailed(f"a wrong password showed {alert.text!r}")
+    driver.get_screenshot_as_file(str(out / "login-wrong-password.png"))
+    _sign_in(driver, account.username, account.password, None)
+    try:
+        WebDriverWait(driver, WAIT_SECONDS).until(
+            lambda browser: browser.current_url.startswith(redirect_uri)
+        )
+    except TimeoutException:
+        raise BrowserCheckFailed(f"the right password did not lead to {redirect_uri}") from None
+    _visible(driver, "button.authorize", "the service's docs page, the check's callback")
+    screenshot = out / "login-redirected.png"
+    driver.get_screenshot_as_file(str(screenshot))
+    answer = parse_qs(urlsplit(driver.current_url).query)
+    if answer.get("state") != [state] or not answer.get("code"):
+        raise BrowserCheckFailed(f"the callback got {driver.current_url}, not a code and state")
+    redeemed = httpx.post(
+        discovery["token_endpoint"],
+        data={
+            "grant_type": "authorization_code",
+            "client_id": client_id,
+            "code": answer["code"][0],
+            "redirect_uri": redirect_uri,
+            "code_verifier": verifier,
+        },
+        timeout=10,
+    )
+    if redeemed.status_code != 200:
+        raise BrowserCheckFailed(f"the token endpoint refused the code: {redeemed.text}")
+    claims = jwt.decode(redeemed.json()["id_token"], options={"verify_signature": False})
+    if claims.get("cognito:username") != account.username:
+        raise BrowserCheckFailed(f"the code gave an ID token for {claims.get('cognito:username')}")
+    return (
+        f"Managed login: form shown, a wrong password refused ({WRONG_PASSWORD_MESSAGE!r}), "
+        f"signed in as {account.username} and sent to {redirect_uri} with a code the token "
+        f"endpoint redeemed ({screenshot})"
+    )
+
+
+def _sign_in(driver: WebDriver, username: str, password: str, screenshot: Path | None) -> None:
+    """Type into the login form as a person would, then press its Sign in button."""
+    _replace_text(_visible(driver, "input[name=username]", "the username field"), username)
+    _replace_text(_visible(driver, "input[name=password]", "the password field"), password)
+    if screenshot is not None:
+        driver.get_screenshot_as_file(str(screenshot))
+    _visible(driver, "form button[type=submit]", "the Sign in button").click()
+
+
 def _replace_text(field: WebElement, text: str) -> None:
     """Select all and type over it: clear() does not reach React-controlled inputs."""
     field.send_keys(Keys.CONTROL, "a")
@@ -214,8 +305,8 @@ def locust_web_ui(target: Target, out: Path, accounts_file: Path) -> Iterator[st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m load_tests.browser",
-        description="Check Swagger UI (Authorize, /users/me) and the Locust web UI in "
-        "headless Chromium, with emulator + service running.",
+        description="Check Swagger UI (Authorize, /users/me), the Locust web UI and the "
+        "emulator's managed login page in headless Chromium, with emulator + service running.",
     )
     parser.add_argument(
         "--out", type=Path, help="screenshots folder (default ./load-results/browser-<timestamp>)"
@@ -238,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
                     with locust_web_ui(target, out, accounts_file) as locust_url:
                         results.append(check_locust_ui(driver, locust_url, out))
                     results.append(check_swagger_ui(driver, target.service_url, accounts[0], out))
+                    results.append(check_login_page(driver, target, accounts[0], out))
                 except BrowserCheckFailed:
                     driver.get_screenshot_as_file(str(out / "failure.png"))
                     raise

@@ -19,9 +19,13 @@ from cognito_emulator.codes import CodeBook
 from cognito_emulator.flows.access_token import AccessTokenFlows
 from cognito_emulator.flows.administration import AdministrationFlows
 from cognito_emulator.flows.authentication import AuthenticationFlows
+from cognito_emulator.flows.managed_login import ManagedLoginFlows
+from cognito_emulator.flows.oauth_grants import OAuthGrantFlows
+from cognito_emulator.flows.oauth_settings import OAuthSettingsFlows
 from cognito_emulator.flows.sign_up import SignUpFlows
 from cognito_emulator.keys import KeyStore
 from cognito_emulator.moto_adapter import AppClient, MotoAdapter, Pool
+from cognito_emulator.oauth import AuthorizationCodes
 from cognito_emulator.pool_ids import PoolIds
 from cognito_emulator.srp import SrpChallenges
 from cognito_emulator.tokens import TokenIssuer, TokenLedger
@@ -52,6 +56,7 @@ class EmulatorBackend:
         self._codes = CodeBook(self.clock, fixed_code=fixed_code)
         self._srp = SrpChallenges(self.clock)
         self._users = UserDirectory()
+        self._authorization_codes = AuthorizationCodes(self.clock)
         self._moto = MotoAdapter(
             region,
             new_pool_id=PoolIds(stable=keys_dir is not None).new,
@@ -67,7 +72,19 @@ class EmulatorBackend:
         administration = self._administration = AdministrationFlows(
             self._moto, self._users, self._tokens, self._codes, self._keys
         )
+        self.oauth_grants = OAuthGrantFlows(
+            self._moto, self._users, self._tokens, self._authorization_codes
+        )
+        self.managed_login = ManagedLoginFlows(
+            self._moto,
+            self._users,
+            sign_up,
+            self._authorization_codes,
+            self.oauth_grants,
+            self.clock,
+        )
         self._handlers: dict[str, Handler] = {
+            **OAuthSettingsFlows(self._moto).handlers(),
             "SignUp": sign_up.sign_up,
             "ConfirmSignUp": sign_up.confirm_sign_up,
             "ResendConfirmationCode": sign_up.resend_confirmation_code,
@@ -108,16 +125,31 @@ class EmulatorBackend:
         return self._keys.jwks(pool_id)
 
     def openid_configuration(self, pool_id: str, base_url: str) -> dict[str, Any]:
-        self._moto.pool(pool_id)
-        return {
-            "issuer": self._tokens.issuer(pool_id),
-            "jwks_uri": f"{base_url.rstrip('/')}/{pool_id}/.well-known/jwks.json",
+        """The pool's discovery document with the fields of Cognito's, in its alphabetical
+        order (as a real pool's, quoted in micronaut-security's test fixture
+        EmbeddedServerOpenIdProviderMetadataFetcherCodeGeneratorSpec: no
+        code_challenge_methods_supported). The OAuth endpoints, on the host the caller used,
+        are listed once the pool has a domain: they exist only then."""
+        pool = self._moto.pool(pool_id)
+        base = base_url.rstrip("/")
+        document: dict[str, Any] = {
             "id_token_signing_alg_values_supported": ["RS256"],
+            "issuer": self._tokens.issuer(pool_id),
+            "jwks_uri": f"{base}/{pool_id}/.well-known/jwks.json",
             "response_types_supported": ["code", "token"],
             "scopes_supported": ["openid", "email", "phone", "profile"],
             "subject_types_supported": ["public"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         }
+        if pool.domain is not None:
+            # The emulator serves a domain's pages under http.app.DOMAIN_PATH.
+            domain_url = f"{base}/domains/{pool.domain}"
+            document["authorization_endpoint"] = f"{domain_url}/oauth2/authorize"
+            document["end_session_endpoint"] = f"{domain_url}/logout"
+            document["revocation_endpoint"] = f"{domain_url}/oauth2/revoke"
+            document["token_endpoint"] = f"{domain_url}/oauth2/token"
+            document["userinfo_endpoint"] = f"{domain_url}/oauth2/userInfo"
+        return dict(sorted(document.items()))
 
     def outbox(
         self, pool_id: str | None = None, username: str | None = None
@@ -144,6 +176,8 @@ class EmulatorBackend:
         self._codes.clear()
         self._srp.clear()
         self._users.clear()
+        self._authorization_codes.clear()
+        self.managed_login.clear()
         self.clock.reset()
 
     def pool_ids(self) -> list[str]:

@@ -161,6 +161,8 @@ def _announce(server: EmulatorServer, args: argparse.Namespace) -> None:
         lines += [
             f"  JWKS:                     {well_known}/jwks.json",
             f"  OpenID configuration:     {well_known}/openid-configuration",
+            f"  Domain (OAuth 2.0):       {pool.domain_url}",
+            f"  Login page (browser):     {pool.login_url}",
             "Settings for the app:",
             *(f"  {key}={value}" for key, value in pool.as_env().items()),
         ]

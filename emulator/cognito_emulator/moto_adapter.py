@@ -17,12 +17,17 @@ through moto's models.
 - moto's bundled signing key (one that ships with moto, so anyone can forge tokens with it) is
   never loaded: pools are built by moto's own constructor run with the key loading stubbed out,
   which also keeps the ~110 ms that importing that key costs off every CreateUserPool.
+- Domains and resource servers: moto stores them (`user_pool_domains`, a pool's
+  `resource_servers`) but has no UpdateResourceServer or DeleteResourceServer and keeps no
+  managed login version, so the adapter writes that state itself; and its DeleteUserPool
+  refuses a pool that still has a domain, as Cognito does.
 `moto_boundary` checks every moto member this module relies on when the emulator starts.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import inspect
 import json
 import types
@@ -35,6 +40,8 @@ from moto.cognitoidp.models import (
     CognitoIdpUser,
     CognitoIdpUserPool,
     CognitoIdpUserPoolClient,
+    CognitoIdpUserPoolDomain,
+    CognitoResourceServer,
     RegionAgnosticBackend,
     UserStatus,
 )
@@ -151,6 +158,46 @@ class AppClient:
         return self._client.extended_config
 
 
+class Domain:
+    """A pool's domain: a prefix such as `my-app`, or a custom domain such as `auth.example.com`."""
+
+    __slots__ = ("_domain",)
+
+    def __init__(self, domain: _PrivateDomain) -> None:
+        self._domain = domain
+
+    @property
+    def name(self) -> str:
+        return str(self._domain.domain)
+
+    @property
+    def pool_id(self) -> str:
+        return str(self._domain.user_pool_id)
+
+    @property
+    def custom_domain_config(self) -> dict[str, Any]:
+        """CreateUserPoolDomain's CustomDomainConfig; empty for a prefix domain."""
+        return dict(self._domain.custom_domain_config)
+
+    @custom_domain_config.setter
+    def custom_domain_config(self, config: dict[str, Any]) -> None:
+        self._domain.custom_domain_config = dict(config)
+
+    @property
+    def managed_login_version(self) -> int:
+        """1: the classic hosted UI, 2: managed login."""
+        return self._domain.managed_login_version
+
+    @managed_login_version.setter
+    def managed_login_version(self, version: int) -> None:
+        self._domain.managed_login_version = version
+
+    @property
+    def version(self) -> str:
+        """When the domain was set up, as DescribeUserPoolDomain's Version (YYYYMMDDhhmmss)."""
+        return self._domain.version
+
+
 class Pool:
     """A user pool: its settings, app clients and users."""
 
@@ -179,6 +226,24 @@ class Pool:
         is case sensitive)."""
         configuration = self._pool.extended_config.get("UsernameConfiguration") or {}
         return configuration.get("CaseSensitive") is not False
+
+    @property
+    def domain(self) -> str | None:
+        """The pool's domain (a prefix such as `my-app`, or a custom domain), None without one."""
+        domain = self._pool.domain
+        return str(domain.domain) if domain is not None else None
+
+    def resource_server_scopes(self) -> frozenset[str]:
+        """Every `{resource server identifier}/{scope name}` the pool's resource servers define."""
+        return frozenset(
+            f"{server.identifier}/{scope['ScopeName']}"
+            for server in self._pool.resource_servers.values()
+            for scope in server.scopes or ()
+        )
+
+    def identity_provider_names(self) -> frozenset[str]:
+        """The names of the pool's third-party identity providers (CreateIdentityProvider)."""
+        return frozenset(self._pool.identity_providers)
 
     def client(self, client_id: str) -> AppClient | None:
         client = self._pool.clients.get(client_id)
@@ -231,6 +296,18 @@ class MotoAdapter:
 
     def pool_ids(self) -> list[str]:
         return list(self._backend.user_pools)
+
+    def pool_of_domain(self, domain: str) -> Pool | None:
+        """The pool a domain (prefix or custom domain) belongs to, None for an unknown one."""
+        found = self._backend.user_pool_domains.get(domain)
+        if found is None:
+            return None
+        pool = self._backend.user_pools.get(found.user_pool_id)
+        return Pool(pool) if pool is not None else None
+
+    def find_domain(self, domain: str) -> Domain | None:
+        found = self._backend.user_pool_domains.get(domain)
+        return Domain(found) if isinstance(found, _PrivateDomain) else None
 
     def serves(self, operation: str) -> bool:
         """Whether moto's request handler has this operation."""
@@ -289,6 +366,42 @@ class MotoAdapter:
     def delete_user(self, pool: Pool, user: User) -> None:
         with _cognito_errors():
             self._backend.admin_delete_user(pool.id, user.username)
+
+    # -- domains and resource servers (moto stores them; these are what its handler lacks) --------
+
+    def create_domain(
+        self,
+        pool: Pool,
+        domain: str,
+        *,
+        custom_domain_config: dict[str, Any],
+        managed_login_version: int,
+    ) -> Domain:
+        created = _PrivateDomain(pool.id, domain, custom_domain_config, managed_login_version)
+        self._backend.user_pool_domains[domain] = created
+        return Domain(created)
+
+    def delete_domain(self, domain: Domain) -> None:
+        del self._backend.user_pool_domains[domain.name]
+
+    def update_resource_server(
+        self, pool: Pool, identifier: str, name: str, scopes: list[dict[str, str]]
+    ) -> None:
+        """UpdateResourceServer (moto has none): replace the server's name and scopes."""
+        server = self._resource_server(pool, identifier)
+        server.name = name
+        server.scopes = scopes
+
+    def delete_resource_server(self, pool: Pool, identifier: str) -> None:
+        """DeleteResourceServer (moto has none)."""
+        self._resource_server(pool, identifier)
+        del pool._pool.resource_servers[identifier]
+
+    def _resource_server(self, pool: Pool, identifier: str) -> CognitoResourceServer:
+        server = pool._pool.resource_servers.get(identifier)
+        if server is None:
+            raise ResourceNotFoundException(f"Resource server {identifier} does not exist.")
+        return server
 
     # -- moto's own request handling --------------------------------------------------------------
 
@@ -420,6 +533,22 @@ class _PrivatePool(CognitoIdpUserPool):
         return self._backend
 
 
+class _PrivateDomain(CognitoIdpUserPoolDomain):
+    """A moto user pool domain that also keeps what DescribeUserPoolDomain reports and moto
+    does not store: the managed login version and when the domain was set up."""
+
+    def __init__(
+        self,
+        user_pool_id: str,
+        domain: str,
+        custom_domain_config: dict[str, Any],
+        managed_login_version: int,
+    ) -> None:
+        super().__init__(user_pool_id, domain, custom_domain_config)
+        self.managed_login_version = managed_login_version
+        self.version = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S")
+
+
 class _PrivateBackend(CognitoIdpBackend):
     """The emulator's moto backend: not in moto's BackendDict, so mock_aws leaves it be."""
 
@@ -433,6 +562,16 @@ class _PrivateBackend(CognitoIdpBackend):
         pool = _PrivatePool(self, pool_id, name, extended_config)
         self.user_pools[pool.id] = pool
         return pool
+
+    def delete_user_pool(self, user_pool_id: str) -> None:
+        """Cognito keeps a pool that still has a domain; moto would delete it and leave the
+        domain pointing at nothing."""
+        if self.describe_user_pool(user_pool_id).domain is not None:
+            raise InvalidParameterException(
+                "User pool cannot be deleted. It has a domain configured that should be "
+                "deleted first."
+            )
+        super().delete_user_pool(user_pool_id)
 
     def _log_user_in(
         self,

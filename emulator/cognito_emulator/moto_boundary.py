@@ -1,11 +1,12 @@
 """What the emulator relies on inside moto, checked when an EmulatorBackend is created.
 
-`moto_adapter` subclasses moto's backend and user pool (overriding `create_user_pool`,
-`backend` and `_log_user_in`), runs moto's pool constructor without its bundled key, drives
-moto's request handler without HTTP, writes challenge sessions and access tokens where moto
-looks them up, and reads model attributes. moto is pinned to one minor version (pyproject:
->=5.2.5,<5.3); if an upgrade moves any of these, the emulator refuses to start with a message
-naming what changed, rather than silently behaving differently.
+`moto_adapter` subclasses moto's backend, user pool and user pool domain (overriding
+`create_user_pool`, `delete_user_pool`, `backend` and `_log_user_in`), runs moto's pool
+constructor without its bundled key, drives moto's request handler without HTTP, writes
+challenge sessions, access tokens, domains and resource servers where moto looks them up, and
+reads model attributes. moto is pinned to one minor version (pyproject: >=5.2.5,<5.3); if an
+upgrade moves any of these, the emulator refuses to start with a message naming what changed,
+rather than silently behaving differently.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ REQUIRED_MEMBERS: dict[tuple[str, str], tuple[str, ...]] = {
         "admin_initiate_auth",
         "respond_to_auth_challenge",
         "_log_user_in",
+        "delete_user_pool",
+        "describe_user_pool",
     ),
-    ("moto.cognitoidp.models", "CognitoIdpUserPool"): ("backend",),
+    ("moto.cognitoidp.models", "CognitoIdpUserPool"): ("backend", "domain"),
     ("moto.cognitoidp.models", "CognitoIdpUser"): ("update_attributes",),
     ("moto.cognitoidp.models", "RegionAgnosticBackend"): (
         "_find_backend_by_access_token",
@@ -120,11 +123,27 @@ REQUIRED_SIGNATURES: dict[tuple[str, str, str], tuple[str, ...]] = {
         "account_id",
         "region_name",
     ),
+    # The adapter refuses to delete a pool that still has a domain, then lets moto delete it.
+    ("moto.cognitoidp.models", "CognitoIdpBackend", "delete_user_pool"): (
+        "self",
+        "user_pool_id",
+    ),
+    # Domains the adapter creates are moto's, with the managed login version added.
+    ("moto.cognitoidp.models", "CognitoIdpUserPoolDomain", "__init__"): (
+        "self",
+        "user_pool_id",
+        "domain",
+        "custom_domain_config",
+    ),
 }
 
 # Instance attributes set in __init__ that the adapter reads or writes.
 REQUIRED_INSTANCE_ATTRIBUTES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("moto.cognitoidp.models", "CognitoIdpBackend"): ("user_pools", "sessions"),
+    ("moto.cognitoidp.models", "CognitoIdpBackend"): (
+        "user_pools",
+        "sessions",
+        "user_pool_domains",
+    ),
     ("moto.cognitoidp.models", "CognitoIdpUserPool"): (
         "id",
         "arn",
@@ -138,7 +157,15 @@ REQUIRED_INSTANCE_ATTRIBUTES: dict[tuple[str, str], tuple[str, ...]] = {
         "id_tokens",
         "refresh_tokens",
         "json_web_key",
+        "resource_servers",
+        "identity_providers",
     ),
+    ("moto.cognitoidp.models", "CognitoIdpUserPoolDomain"): (
+        "user_pool_id",
+        "domain",
+        "custom_domain_config",
+    ),
+    ("moto.cognitoidp.models", "CognitoResourceServer"): ("identifier", "name", "scopes"),
     ("moto.cognitoidp.models", "CognitoIdpUserPoolClient"): (
         "id",
         "secret",
@@ -236,11 +263,15 @@ def _sample_objects() -> dict[str, Any]:
     pool = backend.create_user_pool("moto-boundary-check", {})
     client = backend.create_user_pool_client(pool.id, True, {})
     user = backend.admin_create_user(pool.id, "moto-boundary-user", "SUPPRESS", "Passw0rd!", [])
+    domain = backend.create_user_pool_domain(pool.id, "moto-boundary-check")
+    server = backend.create_resource_server(pool.id, "boundary", "boundary", [])
     return {
         "CognitoIdpBackend": backend,
         "CognitoIdpUserPool": pool,
         "CognitoIdpUserPoolClient": client,
         "CognitoIdpUser": user,
+        "CognitoIdpUserPoolDomain": domain,
+        "CognitoResourceServer": server,
     }
 
 

@@ -4,7 +4,8 @@ Follows pytest-httpserver: one server per test session, started the first time a
 for it, and reset before every test that uses it, so a test never sees what an earlier one left
 behind, whether it failed or reached the server some other way. Override
 `cognito_emulator_options` in a conftest.py to pass EmulatorServer arguments (quotas,
-fixed_code, keys_dir, ...).
+fixed_code, keys_dir, ...). `cognito_login_page` signs users in through the pool's managed login
+page over HTTP, through the real form, for tests that need an authorization code or OAuth tokens.
 
 Importing this module imports nothing heavy: the plugin is loaded in every pytest run of every
 project that installs the kit.
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
     from cognito_emulator.bootstrap import PoolConfig
+    from cognito_emulator.login_page_client import Authorization, OAuthTokens
     from cognito_emulator.server import EmulatorServer
 
 
@@ -37,6 +39,61 @@ class CognitoUser:
     access_token: str
     id_token: str
     refresh_token: str
+
+
+@dataclass(frozen=True)
+class CognitoLoginPage:
+    """Signs users of one app client in through its pool's managed login page, over HTTP and
+    through the real form, as a signed-out browser would (`EmulatorServer`'s
+    `sign_in_through_login_page` and `authorize_through_login_page`, bound to the client)."""
+
+    server: EmulatorServer
+    user_pool_id: str
+    client_id: str
+
+    def sign_in(
+        self,
+        username: str,
+        password: str,
+        *,
+        redirect_uri: str | None = None,
+        scopes: list[str] | None = None,
+        nonce: str | None = None,
+    ) -> OAuthTokens:
+        """The tokens /oauth2/token gives for the code the login page issued (PKCE, S256)."""
+        return self.server.sign_in_through_login_page(
+            username,
+            password,
+            user_pool_id=self.user_pool_id,
+            client_id=self.client_id,
+            redirect_uri=redirect_uri,
+            scopes=scopes,
+            nonce=nonce,
+        )
+
+    def authorize(
+        self,
+        username: str,
+        password: str,
+        *,
+        redirect_uri: str | None = None,
+        scopes: list[str] | None = None,
+        state: str | None = None,
+        nonce: str | None = None,
+        pkce: bool = True,
+    ) -> Authorization:
+        """The authorization code (and state, PKCE verifier) the callback URL received."""
+        return self.server.authorize_through_login_page(
+            username,
+            password,
+            user_pool_id=self.user_pool_id,
+            client_id=self.client_id,
+            redirect_uri=redirect_uri,
+            scopes=scopes,
+            state=state,
+            nonce=nonce,
+            pkce=pkce,
+        )
 
 
 def secret_hash(username: str, client_id: str, client_secret: str) -> str:
@@ -153,3 +210,12 @@ def cognito_user(
 ) -> CognitoUser:
     """A confirmed user of `cognito_pool`, logged in with USER_PASSWORD_AUTH."""
     return create_confirmed_user(cognito_emulator, cognito_pool, cognito_idp_client)
+
+
+@pytest.fixture
+def cognito_login_page(
+    cognito_emulator: EmulatorServer, cognito_pool: PoolConfig
+) -> CognitoLoginPage:
+    """Sign-in through the login page of `cognito_pool`'s domain for its app client; override it
+    to bind another pool or client (a public one, say)."""
+    return CognitoLoginPage(cognito_emulator, cognito_pool.user_pool_id, cognito_pool.client_id)

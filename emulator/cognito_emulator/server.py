@@ -16,12 +16,14 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
 import uvicorn
 
 from cognito_emulator.backend import EmulatorBackend
 from cognito_emulator.bootstrap import DEFAULT_CLIENT_NAME, DEFAULT_POOL_NAME, PoolConfig, bootstrap
-from cognito_emulator.http.app import EmulatorApp
+from cognito_emulator.http.app import DOMAIN_PATH, EmulatorApp
+from cognito_emulator.login_page_client import Authorization, LoginPageClient, OAuthTokens
 from cognito_emulator.quotas import QuotaLimiter
 
 START_TIMEOUT_SECONDS = 10.0
@@ -181,6 +183,85 @@ class EmulatorServer:
             client_name=client_name,
         )
 
+    # -- the pool's OAuth side, as a browser reaches it -------------------------------------------
+
+    def domain_url(self, domain: str) -> str:
+        """Where the emulator serves a pool's domain (prefix or custom domain): its managed login
+        pages and OAuth endpoints are under this URL (`.../oauth2/authorize`, `.../login`)."""
+        return self.endpoint_url + DOMAIN_PATH.format(domain=quote(domain, safe=""))
+
+    def authorize_through_login_page(
+        self,
+        username: str,
+        password: str,
+        *,
+        user_pool_id: str,
+        client_id: str,
+        redirect_uri: str | None = None,
+        scopes: list[str] | None = None,
+        state: str | None = None,
+        nonce: str | None = None,
+        pkce: bool = True,
+    ) -> Authorization:
+        """An authorization code for `username`, got through the pool's real login form over
+        HTTP as a new, signed-out browser would get it (see `login_page_client`).
+
+        `redirect_uri` defaults to the client's first callback URL; without `scopes` the request
+        names none, and the client's allowed scopes are granted. Raises LoginPageError (quoting
+        the page) when the pages do not lead to the callback, AuthorizationError when they lead
+        there with an OAuth error."""
+        client = self._app_client(user_pool_id, client_id)
+        return LoginPageClient(self.domain_url(self._domain_of(user_pool_id))).authorize(
+            client_id=client_id,
+            redirect_uri=redirect_uri or _first_callback_url(client),
+            username=username,
+            password=password,
+            scopes=scopes,
+            state=state,
+            nonce=nonce,
+            pkce=pkce,
+        )
+
+    def sign_in_through_login_page(
+        self,
+        username: str,
+        password: str,
+        *,
+        user_pool_id: str,
+        client_id: str,
+        redirect_uri: str | None = None,
+        scopes: list[str] | None = None,
+        nonce: str | None = None,
+    ) -> OAuthTokens:
+        """`authorize_through_login_page` with PKCE, then the code redeemed at /oauth2/token (with
+        the client's secret when it has one): the tokens an app gets from a sign-in on the login
+        page. TokenEndpointError when the token endpoint refuses."""
+        client = self._app_client(user_pool_id, client_id)
+        return LoginPageClient(self.domain_url(self._domain_of(user_pool_id))).sign_in(
+            client_id=client_id,
+            client_secret=client.get("ClientSecret"),
+            redirect_uri=redirect_uri or _first_callback_url(client),
+            username=username,
+            password=password,
+            scopes=scopes,
+            nonce=nonce,
+        )
+
+    def _domain_of(self, user_pool_id: str) -> str:
+        pool = self.app.dispatch("DescribeUserPool", {"UserPoolId": user_pool_id})["UserPool"]
+        domain: str | None = pool.get("CustomDomain") or pool.get("Domain")
+        if not domain:
+            raise ValueError(
+                f"pool {user_pool_id} has no domain, so no login page: CreateUserPoolDomain first"
+            )
+        return domain
+
+    def _app_client(self, user_pool_id: str, client_id: str) -> dict[str, Any]:
+        client: dict[str, Any] = self.app.dispatch(
+            "DescribeUserPoolClient", {"UserPoolId": user_pool_id, "ClientId": client_id}
+        )["UserPoolClient"]
+        return client
+
     # -- control (same code as the HTTP control API) --------------------------------------------
 
     def outbox(
@@ -220,6 +301,16 @@ class EmulatorServer:
 
     def reset(self) -> None:
         self.app.reset()
+
+
+def _first_callback_url(client: dict[str, Any]) -> str:
+    callback_urls: list[str] = client.get("CallbackURLs") or []
+    if not callback_urls:
+        raise ValueError(
+            f"app client {client['ClientId']} has no CallbackURLs: give a redirect_uri, or "
+            "register one with UpdateUserPoolClient"
+        )
+    return callback_urls[0]
 
 
 def _when_started(server: uvicorn.Server, callback: Callable[[], None]) -> None:

@@ -6,6 +6,13 @@ it, all carrying the family's `origin_jti` and `auth_time`. Revocation works per
 is known and not revoked. Access tokens themselves are never stored: they are verified by
 signature and expiry, so memory grows with sign-ins, not with tokens.
 
+A sign-in through the API grants the scope `aws.cognito.signin.user.admin` and an ID token with
+every attribute the client may read. A sign-in through the pool's OAuth side (`OAuthSignIn`)
+grants the scopes of its authorize request: the access token's `scope` lists them, an ID token
+comes only with `openid` (with `nonce` and `at_hash`) and holds the attributes those scopes
+allow. Client-credentials tokens (`client_token`) belong to no family: they name an app client,
+not a user, and there is no refresh token to revoke them by.
+
 The ledger of families is bounded: a family is dropped once its refresh token and every access
 token issued from it have expired, and at most `MAX_TOKEN_FAMILIES` are kept (the oldest sign-in
 is forgotten first; its tokens are then refused as revoked, never accepted).
@@ -13,6 +20,8 @@ is forgotten first; its tokens are then refused as revoked, never accepted).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import heapq
 import itertools
 import secrets
@@ -29,6 +38,33 @@ from cognito_emulator.keys import KeyStore, TokenUse
 
 MAX_TOKEN_FAMILIES = 50_000
 ACCESS_SCOPE = "aws.cognito.signin.user.admin"
+MISSING_SCOPE = "Access Token does not have required scopes"
+
+# The attributes the OIDC scopes release (userinfo-endpoint.md, "Example scopes in access token
+# and their effect on the userInfo response"); `profile` also releases custom attributes.
+PROFILE_ATTRIBUTES = frozenset(
+    {
+        "name",
+        "family_name",
+        "given_name",
+        "middle_name",
+        "nickname",
+        "preferred_username",
+        "profile",
+        "picture",
+        "website",
+        "gender",
+        "birthdate",
+        "zoneinfo",
+        "locale",
+        "updated_at",
+    }
+)
+SCOPE_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "profile": PROFILE_ATTRIBUTES,
+    "email": frozenset({"email", "email_verified"}),
+    "phone": frozenset({"phone_number", "phone_number_verified"}),
+}
 
 _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 
@@ -74,6 +110,17 @@ class Principal:
     attributes: Mapping[str, str | bool] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class OAuthSignIn:
+    """What a sign-in through the pool's OAuth side granted (from its authorization grant)."""
+
+    scopes: tuple[str, ...]
+    auth_time: int
+    nonce: str | None = None
+    # The implicit grant hands out no refresh token (authorization-endpoint.md, response_type).
+    with_refresh_token: bool = True
+
+
 @dataclass(slots=True)
 class TokenFamily:
     origin_jti: str
@@ -81,10 +128,39 @@ class TokenFamily:
     client_id: str
     username: str
     auth_time: int
-    refresh_token: str
+    refresh_token: str | None
     refresh_expires_at: float
     keep_until: float
     revoked: bool = False
+    # The scopes an OAuth sign-in granted; None for a sign-in through the API.
+    scopes: tuple[str, ...] | None = None
+
+
+def attributes_for_scopes(
+    attributes: Mapping[str, str | bool], scopes: tuple[str, ...]
+) -> dict[str, str | bool]:
+    """The attributes an OAuth sign-in's ID token and userInfo answer hold.
+
+    `openid` alone releases every attribute the client may read; `profile`, `email` and `phone`
+    limit them to what those scopes name (cognito-user-pools-define-resource-servers.md, "About
+    scopes": "scope=openid+email returns an ID token with sub, email, and email_verified").
+    """
+    limiting = [scope for scope in scopes if scope in SCOPE_ATTRIBUTES]
+    if not limiting:
+        return dict(attributes)
+    released = frozenset().union(*(SCOPE_ATTRIBUTES[scope] for scope in limiting))
+    with_custom = "profile" in limiting
+    return {
+        name: value
+        for name, value in attributes.items()
+        if name in released or (with_custom and name.startswith("custom:"))
+    }
+
+
+def at_hash(access_token: str) -> str:
+    """OIDC Core §3.1.3.6: base64url of the left half of SHA-256 of the access token."""
+    digest = hashlib.sha256(access_token.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode("ascii")
 
 
 class TokenLedger:
@@ -106,7 +182,8 @@ class TokenLedger:
         while len(self._by_origin) >= self._max_families:
             self._remove(next(iter(self._by_origin.values())))
         self._by_origin[family.origin_jti] = family
-        self._by_refresh[family.refresh_token] = family
+        if family.refresh_token is not None:
+            self._by_refresh[family.refresh_token] = family
         self._by_user.setdefault((family.pool_id, family.username), set()).add(family.origin_jti)
         heapq.heappush(
             self._expiry_heap, (family.keep_until, next(self._sequence), family.origin_jti)
@@ -154,7 +231,8 @@ class TokenLedger:
 
     def _remove(self, family: TokenFamily) -> None:
         self._by_origin.pop(family.origin_jti, None)
-        self._by_refresh.pop(family.refresh_token, None)
+        if family.refresh_token is not None:
+            self._by_refresh.pop(family.refresh_token, None)
         user_key = (family.pool_id, family.username)
         jtis = self._by_user.get(user_key)
         if jtis is not None:
@@ -176,32 +254,68 @@ class TokenIssuer:
         return f"https://cognito-idp.{self.region}.amazonaws.com/{pool_id}"
 
     def sign_in(
-        self, pool_id: str, client_id: str, principal: Principal, lifetimes: TokenLifetimes
+        self,
+        pool_id: str,
+        client_id: str,
+        principal: Principal,
+        lifetimes: TokenLifetimes,
+        oauth: OAuthSignIn | None = None,
     ) -> dict[str, Any]:
-        """A new family: AuthenticationResult with access, ID and refresh tokens."""
+        """A new family: AuthenticationResult with access, ID and refresh tokens (an OAuth
+        sign-in: the ID token only with `openid`, no refresh token for the implicit grant)."""
         now = self.clock.now()
+        with_refresh_token = oauth is None or oauth.with_refresh_token
+        refresh_lifetime = lifetimes.refresh if with_refresh_token else 0
         family = TokenFamily(
             origin_jti=str(uuid.uuid4()),
             pool_id=pool_id,
             client_id=client_id,
             username=principal.username,
-            auth_time=int(now),
-            refresh_token=secrets.token_urlsafe(96),
-            refresh_expires_at=now + lifetimes.refresh,
-            keep_until=now + max(lifetimes.refresh, lifetimes.access),
+            auth_time=int(now) if oauth is None else oauth.auth_time,
+            refresh_token=secrets.token_urlsafe(96) if with_refresh_token else None,
+            refresh_expires_at=now + refresh_lifetime,
+            keep_until=now + max(refresh_lifetime, lifetimes.access),
+            scopes=None if oauth is None else oauth.scopes,
         )
         self.ledger.add(family, now)
-        result = self._issue(family, principal, lifetimes, now)
-        result["RefreshToken"] = family.refresh_token
+        result = self._issue(
+            family, principal, lifetimes, now, None if oauth is None else oauth.nonce
+        )
+        if family.refresh_token is not None:
+            result["RefreshToken"] = family.refresh_token
         return result
 
     def refresh(
         self, family: TokenFamily, principal: Principal, lifetimes: TokenLifetimes
     ) -> dict[str, Any]:
-        """New access and ID tokens in the same family (same auth_time and origin_jti)."""
+        """New access and ID tokens in the same family (same auth_time, origin_jti and scopes).
+
+        A refreshed ID token carries no `nonce` (OIDC Core §12.2)."""
         now = self.clock.now()
         family.keep_until = max(family.keep_until, now + lifetimes.access)
-        return self._issue(family, principal, lifetimes, now)
+        return self._issue(family, principal, lifetimes, now, nonce=None)
+
+    def client_token(
+        self, pool_id: str, client_id: str, scopes: tuple[str, ...], lifetimes: TokenLifetimes
+    ) -> str:
+        """A client-credentials access token: it names the app client (`sub` = client_id), not
+        a user, so it has no username, no family and no ID or refresh token (token-endpoint.md:
+        "Client credentials grants are for machine-to-machine (M2M) authorization and only
+        return access tokens")."""
+        iat = int(self.clock.now())
+        claims = {
+            "sub": client_id,
+            "token_use": "access",
+            "scope": " ".join(scopes),
+            "auth_time": iat,
+            "iss": self.issuer(pool_id),
+            "exp": iat + lifetimes.access,
+            "iat": iat,
+            "version": 2,
+            "jti": str(uuid.uuid4()),
+            "client_id": client_id,
+        }
+        return self._sign(pool_id, "access", claims)
 
     def find_refresh_family(self, refresh_token: str, client_id: str) -> TokenFamily:
         """The family of a refresh token presented by `client_id`, whatever its state."""
@@ -216,8 +330,13 @@ class TokenIssuer:
         if family.refresh_expires_at <= self.clock.now():
             raise NotAuthorizedException("Refresh Token has expired")
 
-    def verify_access_token(self, token: str) -> TokenFamily:
-        """The family of a valid access token; NotAuthorized with Cognito's message otherwise."""
+    def verify_access_token(self, token: str, required_scope: str = ACCESS_SCOPE) -> TokenFamily:
+        """The family of a valid access token whose `scope` holds `required_scope`;
+        NotAuthorized with Cognito's message otherwise.
+
+        The API's access-token operations need `aws.cognito.signin.user.admin`
+        (cognito-user-pools-define-resource-servers.md, "The user pools reserved API scope"),
+        userInfo needs `openid`. A client-credentials token never has either, and no family."""
         try:
             kid = jwt.get_unverified_header(token).get("kid")
         except jwt.PyJWTError:
@@ -240,6 +359,8 @@ class TokenIssuer:
             raise NotAuthorizedException("Invalid Access Token")
         if float(claims.get("exp", 0)) <= self.clock.now():
             raise NotAuthorizedException("Access Token has expired")
+        if required_scope not in str(claims.get("scope", "")).split(" "):
+            raise NotAuthorizedException(MISSING_SCOPE)
         family = self.ledger.by_origin_jti(str(claims.get("origin_jti")))
         if family is None or family.revoked or family.pool_id != pool_id:
             raise NotAuthorizedException("Access Token has been revoked")
@@ -253,7 +374,12 @@ class TokenIssuer:
             family.revoked = True
 
     def _issue(
-        self, family: TokenFamily, principal: Principal, lifetimes: TokenLifetimes, now: float
+        self,
+        family: TokenFamily,
+        principal: Principal,
+        lifetimes: TokenLifetimes,
+        now: float,
+        nonce: str | None,
     ) -> dict[str, Any]:
         iat = int(now)
         event_id = str(uuid.uuid4())
@@ -262,6 +388,7 @@ class TokenIssuer:
             common["cognito:groups"] = list(principal.groups)
         common["iss"] = self.issuer(family.pool_id)
 
+        scopes = family.scopes
         access_claims = {
             **common,
             "version": 2,
@@ -269,15 +396,30 @@ class TokenIssuer:
             "origin_jti": family.origin_jti,
             "event_id": event_id,
             "token_use": "access",
-            "scope": ACCESS_SCOPE,
+            "scope": ACCESS_SCOPE if scopes is None else " ".join(scopes),
             "auth_time": family.auth_time,
             "exp": iat + lifetimes.access,
             "iat": iat,
             "jti": str(uuid.uuid4()),
             "username": principal.username,
         }
-        id_claims: dict[str, Any] = dict(common)
-        for name, value in principal.attributes.items():
+        access_token = self._sign(family.pool_id, "access", access_claims)
+        result: dict[str, Any] = {
+            "AccessToken": access_token,
+            "ExpiresIn": lifetimes.access,
+            "TokenType": "Bearer",
+        }
+        if scopes is not None and "openid" not in scopes:
+            return result
+
+        id_claims: dict[str, Any] = {} if scopes is None else {"at_hash": at_hash(access_token)}
+        id_claims.update(common)
+        attributes = (
+            principal.attributes
+            if scopes is None
+            else attributes_for_scopes(principal.attributes, scopes)
+        )
+        for name, value in attributes.items():
             if name == "sub":
                 continue
             id_claims[name] = value
@@ -294,12 +436,10 @@ class TokenIssuer:
                 "jti": str(uuid.uuid4()),
             }
         )
-        return {
-            "AccessToken": self._sign(family.pool_id, "access", access_claims),
-            "ExpiresIn": lifetimes.access,
-            "TokenType": "Bearer",
-            "IdToken": self._sign(family.pool_id, "id", id_claims),
-        }
+        if nonce is not None:
+            id_claims["nonce"] = nonce
+        result["IdToken"] = self._sign(family.pool_id, "id", id_claims)
+        return result
 
     def _sign(self, pool_id: str, token_use: TokenUse, claims: dict[str, Any]) -> str:
         key = self.keys.signer(pool_id, token_use)

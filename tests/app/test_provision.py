@@ -2,6 +2,7 @@
 `.env` it writes, and a service started from that `.env`."""
 
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +48,7 @@ def provisioned(
     output = capsys.readouterr().out
     values = read_env(env_file)
     assert values["AWS_COGNITO_APP_CLIENT_SECRET"] not in output
+    assert values["AWS_COGNITO_MACHINE_CLIENT_SECRET"] not in output
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
     return values
 
@@ -59,6 +61,82 @@ def test_provisioning_writes_the_settings_and_keeps_other_lines(
     assert provisioned["AWS_COGNITO_ENDPOINT_URL"] == cognito_emulator.endpoint_url
     assert provisioned["AWS_REGION"] == cognito_emulator.region
     assert provisioned["AWS_COGNITO_APP_CLIENT_SECRET"]
+
+
+def test_the_domain_prefix_is_derived_from_the_pool_name_and_made_unique(
+    provisioned: dict[str, str],
+    cognito_emulator: EmulatorServer,
+    cognito_idp_client: CognitoIdentityProviderClient,
+) -> None:
+    """A prefix is unique among all of AWS's customers in a region, so the default one gets a
+    random suffix; the pool's domain is served by the emulator under /domains/."""
+    domain_url = provisioned["AWS_COGNITO_DOMAIN"]
+    prefix = domain_url.removeprefix(f"{cognito_emulator.endpoint_url}/domains/")
+    pool_id = provisioned["AWS_COGNITO_USER_POOL_ID"]
+
+    assert re.fullmatch(r"provisioned-[0-9a-f]{8}", prefix)
+    assert cognito_idp_client.describe_user_pool(UserPoolId=pool_id)["UserPool"]["Domain"] == prefix
+    machine = cognito_idp_client.describe_user_pool_client(
+        UserPoolId=pool_id, ClientId=provisioned["AWS_COGNITO_MACHINE_CLIENT_ID"]
+    )["UserPoolClient"]
+    assert machine["ClientSecret"] == provisioned["AWS_COGNITO_MACHINE_CLIENT_SECRET"]
+    assert machine["AllowedOAuthFlows"] == ["client_credentials"]
+
+
+def test_a_chosen_domain_prefix_is_used(
+    cognito_emulator: EmulatorServer,
+    cognito_idp_client: CognitoIdentityProviderClient,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    env_file = tmp_path / ".env"
+    endpoint = cognito_emulator.endpoint_url
+
+    code = main(
+        ["--endpoint-url", endpoint, "--domain-prefix", "team-login", "--env-file", str(env_file)]
+    )
+
+    assert code == 0
+    assert read_env(env_file)["AWS_COGNITO_DOMAIN"] == f"{endpoint}/domains/team-login"
+    assert f"Domain {endpoint}/domains/team-login" in capsys.readouterr().out
+    assert (
+        cognito_idp_client.describe_user_pool_domain(Domain="team-login")["DomainDescription"][
+            "Status"
+        ]
+        == "ACTIVE"
+    )
+
+
+@pytest.mark.parametrize(
+    ("prefix", "problem"),
+    [
+        ("cognito-kit", "Cognito refuses prefixes containing 'cognito'"),
+        ("my-aws-login", "Cognito refuses prefixes containing 'aws'"),
+        (
+            "Team_Login",
+            "use 1 to 63 lower-case letters, digits and hyphens, not starting or ending with '-'",
+        ),
+    ],
+)
+def test_a_domain_prefix_cognito_would_refuse_stops_before_anything_is_created(
+    prefix: str,
+    problem: str,
+    cognito_emulator: EmulatorServer,
+    cognito_idp_client: CognitoIdentityProviderClient,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Checked first: Cognito would refuse it only after the pool exists."""
+    env_file = tmp_path / ".env"
+    argv = ["--endpoint-url", cognito_emulator.endpoint_url, "--domain-prefix", prefix]
+
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--env-file", str(env_file)])
+
+    assert exited.value.code == 2
+    assert f"argument --domain-prefix: {prefix!r}: {problem}" in capsys.readouterr().err
+    assert cognito_idp_client.list_user_pools(MaxResults=60)["UserPools"] == []
+    assert not env_file.exists()
 
 
 def test_the_pool_and_client_have_what_the_service_needs(
@@ -126,6 +204,10 @@ def test_provisioning_for_aws_drops_a_leftover_emulator_endpoint_and_protects_th
     values = read_env(env_file)
     assert "AWS_COGNITO_ENDPOINT_URL" not in values
     assert values["OTHER"] == "1"
+    assert re.fullmatch(
+        rf"https://kit-[0-9a-f]{{8}}\.auth\.{cognito_emulator.region}\.amazoncognito\.com",
+        values["AWS_COGNITO_DOMAIN"],
+    )
     pool = cognito_idp_client.describe_user_pool(UserPoolId=values["AWS_COGNITO_USER_POOL_ID"])
     assert pool["UserPool"]["DeletionProtection"] == "ACTIVE"
 

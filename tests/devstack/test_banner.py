@@ -1,6 +1,6 @@
-"""What `nox -s dev` prints once the stack is up: besides the URLs, where the service's log is
-(a 502's cause is written there), how to make a user an admin, and what moving the emulator's
-clock does to the service."""
+"""What `nox -s dev` prints once the stack is up: besides the URLs (the pool's login page among
+them), where the service's log is (a 502's cause is written there), how to make a user an
+admin, and what moving the emulator's clock does to the service."""
 
 from pathlib import Path
 
@@ -9,16 +9,24 @@ from devstack.ports import free_port
 from devstack.stack import Stack
 
 
-def test_the_banner_names_the_log_the_admin_command_and_the_clock(tmp_path: Path) -> None:
+def test_the_banner_names_the_login_page_log_admin_command_and_clock(tmp_path: Path) -> None:
     port = free_port()
     stack = Stack(service_port=port, emulator_port=free_port(), log_dir=tmp_path)
     stack.start_emulator()
     try:
         lines = banner(stack).splitlines()
+        pool, emulator_url = stack.pool, stack.emulator_url
     finally:
         stack.stop()
 
-    assert lines[4:] == [
+    assert pool is not None
+    assert lines[3] == (
+        f"Login:     {emulator_url}/domains/kit/login?client_id={pool.client_id}"
+        "&response_type=code&scope=openid+email"
+        "&redirect_uri=http%3A%2F%2Flocalhost%3A8000%2Fdocs%2Foauth2-redirect"
+        "  (the pool's login page)"
+    )
+    assert lines[5:] == [
         f"Log:       {tmp_path / f'service-{port}.log'}  (the service's: why a request failed)",
         "Sign up in Swagger UI, read the code from the outbox, verify, Authorize, GET /users/me.",
         f"Admin:     nox -s dev -- admin USERNAME --port {port}  (then sign in again)",

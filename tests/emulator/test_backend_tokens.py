@@ -92,6 +92,19 @@ def test_id_token_carries_email_verified_as_boolean_and_the_username(
     assert claims["jti"] != access["jti"]
 
 
+def test_api_sign_in_id_token_has_no_oauth_claims(
+    cognito_pool: PoolConfig, cognito_user: CognitoUser
+) -> None:
+    """at_hash and nonce belong to sign-ins through the pool's OAuth side, not the API's."""
+    claims = verify(cognito_user.id_token, cognito_pool)
+
+    assert "at_hash" not in claims
+    assert "nonce" not in claims
+    assert verify(cognito_user.access_token, cognito_pool)["scope"] == (
+        "aws.cognito.signin.user.admin"
+    )
+
+
 def test_id_token_says_email_verified_true_for_an_attribute_set_to_capital_true(
     cognito_emulator: EmulatorServer, cognito_pool: PoolConfig, cognito_idp_client: Any
 ) -> None:

@@ -63,11 +63,21 @@ def test_cli_serves_bootstraps_writes_env_file_and_stops_on_ctrl_c(
         "AWS_COGNITO_APP_CLIENT_ID",
         "AWS_COGNITO_APP_CLIENT_SECRET",
         "AWS_COGNITO_ENDPOINT_URL",
+        "AWS_COGNITO_DOMAIN",
+        "AWS_COGNITO_MACHINE_CLIENT_ID",
+        "AWS_COGNITO_MACHINE_CLIENT_SECRET",
         "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY",
     ]
     assert (settings["AWS_ACCESS_KEY_ID"], settings["AWS_SECRET_ACCESS_KEY"]) == ("testing",) * 2
     url = settings["AWS_COGNITO_ENDPOINT_URL"]
+    assert settings["AWS_COGNITO_DOMAIN"] == f"{url}/domains/kit"
+    assert f"  Domain (OAuth 2.0):       {url}/domains/kit" in output
+    assert (
+        f"  Login page (browser):     {url}/domains/kit/login?"
+        f"client_id={settings['AWS_COGNITO_APP_CLIENT_ID']}&response_type=code&scope=openid+email"
+        "&redirect_uri=http%3A%2F%2Flocalhost%3A8000%2Fdocs%2Foauth2-redirect"
+    ) in output
     assert output[0].startswith(f"Cognito emulator on {url} (region us-east-1")
     assert f"  Index page (browser):     {url}/" in output
     assert any(line.strip() == f"AWS_COGNITO_USER_POOL_ID={settings['AWS_COGNITO_USER_POOL_ID']}"

@@ -1,5 +1,6 @@
-"""One pool definition: the emulator's bootstrap, `nox -s provision`, the contract targets
-and the benchmark servers create the same pool, so their settings cannot drift apart again."""
+"""One pool definition: the emulator's bootstrap, `nox -s provision` and the contract targets
+create the same pool, and the benchmark servers its password side, so their settings cannot
+drift apart again."""
 
 from __future__ import annotations
 
@@ -12,11 +13,16 @@ from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 from app.provision import provision
 from benchmarks.servers import bootstrap_with_boto3
 from cognito_emulator.bootstrap import PoolConfig
-from cognito_emulator.pool_definition import ADMIN_GROUP, ADMIN_GROUP_DESCRIPTION
+from cognito_emulator.pool_definition import (
+    ADMIN_GROUP,
+    ADMIN_GROUP_DESCRIPTION,
+    domain_prefix_for,
+)
 from cognito_emulator.server import EmulatorServer
 from contract_tests.targets import provision_pool
 
-# What Cognito assigns or the caller names; everything else must come from the definition.
+# What Cognito assigns or the caller names (a domain prefix is unique to its pool); everything
+# else must come from the definition.
 ASSIGNED = {
     "Id",
     "Name",
@@ -27,18 +33,32 @@ ASSIGNED = {
     "ClientSecret",
     "CreationDate",
     "LastModifiedDate",
+    "Domain",
 }
+
+OAUTH_MEMBERS = (
+    "AllowedOAuthFlowsUserPoolClient",
+    "AllowedOAuthScopes",
+    "CallbackURLs",
+    "LogoutURLs",
+    "SupportedIdentityProviders",
+)
 
 PoolCreator = Callable[[EmulatorServer, CognitoIdentityProviderClient], str]
 
 
 def defined_settings(client: CognitoIdentityProviderClient, pool_id: str) -> dict[str, Any]:
-    """The pool, its app client and its groups as Cognito describes them, minus `ASSIGNED`."""
+    """The pool, its resource servers, app clients (by OAuth flow) and groups as Cognito
+    describes them, minus `ASSIGNED`."""
     pool = client.describe_user_pool(UserPoolId=pool_id)["UserPool"]
-    [listed_client] = client.list_user_pool_clients(UserPoolId=pool_id)["UserPoolClients"]
-    app_client = client.describe_user_pool_client(
-        UserPoolId=pool_id, ClientId=listed_client["ClientId"]
-    )["UserPoolClient"]
+    servers = client.list_resource_servers(UserPoolId=pool_id, MaxResults=50)["ResourceServers"]
+    listed_clients = client.list_user_pool_clients(UserPoolId=pool_id)["UserPoolClients"]
+    app_clients = [
+        client.describe_user_pool_client(UserPoolId=pool_id, ClientId=listed["ClientId"])[
+            "UserPoolClient"
+        ]
+        for listed in listed_clients
+    ]
     groups = client.list_groups(UserPoolId=pool_id)["Groups"]
 
     def defined(described: Any) -> dict[str, Any]:
@@ -46,7 +66,11 @@ def defined_settings(client: CognitoIdentityProviderClient, pool_id: str) -> dic
 
     return {
         "pool": defined(pool),
-        "client": defined(app_client),
+        "resource_servers": [defined(server) for server in servers],
+        "clients": {
+            " ".join(app_client.get("AllowedOAuthFlows", [])): defined(app_client)
+            for app_client in app_clients
+        },
         "groups": [defined(group) for group in groups],
     }
 
@@ -63,13 +87,7 @@ def by_the_contract_targets(server: EmulatorServer, client: CognitoIdentityProvi
     return pool_id
 
 
-def by_the_benchmark_servers(server: EmulatorServer, client: CognitoIdentityProviderClient) -> str:
-    return bootstrap_with_boto3(server.endpoint_url).user_pool_id
-
-
-@pytest.mark.parametrize(
-    "create", [by_provisioning, by_the_contract_targets, by_the_benchmark_servers]
-)
+@pytest.mark.parametrize("create", [by_provisioning, by_the_contract_targets])
 def test_every_creator_makes_the_pool_the_emulator_bootstraps(
     create: PoolCreator,
     cognito_emulator: EmulatorServer,
@@ -83,6 +101,31 @@ def test_every_creator_makes_the_pool_the_emulator_bootstraps(
     )
 
 
+def test_the_benchmark_servers_make_the_password_side_of_that_pool(
+    cognito_emulator: EmulatorServer,
+    cognito_pool: PoolConfig,
+    cognito_idp_client: CognitoIdentityProviderClient,
+) -> None:
+    """moto_server and cognito-local get the pool, its app client without OAuth settings and
+    its groups: cognito-local has no resource servers, and only the emulator's OAuth side is
+    measured."""
+    created = bootstrap_with_boto3(cognito_emulator.endpoint_url).user_pool_id
+
+    benchmark = defined_settings(cognito_idp_client, created)
+    bootstrapped = defined_settings(cognito_idp_client, cognito_pool.user_pool_id)
+    password_client = {
+        key: value
+        for key, value in bootstrapped["clients"]["code"].items()
+        if key not in {*OAUTH_MEMBERS, "AllowedOAuthFlows"}
+    }
+    assert benchmark == {
+        "pool": bootstrapped["pool"],
+        "resource_servers": [],
+        "clients": {"": {**password_client, "AllowedOAuthFlowsUserPoolClient": False}},
+        "groups": bootstrapped["groups"],
+    }
+
+
 def test_the_bootstrapped_pool_has_the_settings_provisioning_used_to_set_alone(
     cognito_pool: PoolConfig, cognito_idp_client: CognitoIdentityProviderClient
 ) -> None:
@@ -92,8 +135,80 @@ def test_the_bootstrapped_pool_has_the_settings_provisioning_used_to_set_alone(
 
     assert settings["pool"]["UsernameConfiguration"] == {"CaseSensitive": False}
     assert settings["pool"]["DeletionProtection"] == "INACTIVE"
-    assert settings["client"]["ReadAttributes"] == ["email", "email_verified"]
-    assert settings["client"]["WriteAttributes"] == ["email"]
+    assert settings["clients"]["code"]["ReadAttributes"] == ["email", "email_verified"]
+    assert settings["clients"]["code"]["WriteAttributes"] == ["email"]
     assert settings["groups"] == [
         {"GroupName": ADMIN_GROUP, "Description": ADMIN_GROUP_DESCRIPTION}
     ]
+
+
+def test_the_bootstrapped_pool_has_the_oauth_side_the_service_uses(
+    cognito_pool: PoolConfig, cognito_idp_client: CognitoIdentityProviderClient
+) -> None:
+    """Issue 12: a resource server, a domain, the app client's authorization code grant back to
+    the service and Swagger UI, and a machine client for client credentials."""
+    settings = defined_settings(cognito_idp_client, cognito_pool.user_pool_id)
+    pool = cognito_idp_client.describe_user_pool(UserPoolId=cognito_pool.user_pool_id)
+
+    assert settings["resource_servers"] == [
+        {
+            "Identifier": "cognito-kit",
+            "Scopes": [
+                {"ScopeName": "users.read", "ScopeDescription": "Read users"},
+                {"ScopeName": "users.write", "ScopeDescription": "Change users"},
+            ],
+        }
+    ]
+    assert (
+        cognito_idp_client.describe_resource_server(
+            UserPoolId=cognito_pool.user_pool_id, Identifier="cognito-kit"
+        )["ResourceServer"]["Name"]
+        == "cognito-kit API"
+    )
+    assert pool["UserPool"]["Domain"] == cognito_pool.domain == "kit"
+    web = settings["clients"]["code"]
+    assert {key: web[key] for key in OAUTH_MEMBERS} == {
+        "AllowedOAuthFlowsUserPoolClient": True,
+        "AllowedOAuthScopes": [
+            "openid",
+            "email",
+            "profile",
+            "aws.cognito.signin.user.admin",
+            "cognito-kit/users.read",
+            "cognito-kit/users.write",
+        ],
+        "CallbackURLs": [
+            "http://localhost:8000/auth/callback",
+            "http://localhost:8000/docs/oauth2-redirect",
+        ],
+        "LogoutURLs": ["http://localhost:8000/"],
+        "SupportedIdentityProviders": ["COGNITO"],
+    }
+    machine = settings["clients"]["client_credentials"]
+    assert machine["AllowedOAuthFlowsUserPoolClient"] is True
+    assert machine["AllowedOAuthScopes"] == ["cognito-kit/users.read", "cognito-kit/users.write"]
+    assert machine["ExplicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]
+    assert (
+        cognito_pool.machine_client_secret
+        == cognito_idp_client.describe_user_pool_client(
+            UserPoolId=cognito_pool.user_pool_id, ClientId=cognito_pool.machine_client_id or ""
+        )["UserPoolClient"]["ClientSecret"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("pool_name", "prefix"),
+    [
+        ("cognito-kit", "kit"),
+        ("Orders API", "orders-api"),
+        ("my_aws_amazon_pool", "my-pool"),
+        ("cognito", "kit"),
+        ("x" * 80, "x" * 50),
+    ],
+)
+def test_domain_prefixes_derived_from_pool_names_are_ones_cognito_accepts(
+    pool_name: str, prefix: str
+) -> None:
+    """Lower-case letters, digits and inner hyphens, none of the reserved words aws, amazon and
+    cognito, and room left in the 63 characters for a suffix."""
+    assert domain_prefix_for(pool_name) == prefix

@@ -91,5 +91,7 @@ def test_unknown_path_leads_to_the_index(emulator_http: httpx.Client) -> None:
         "__type": "NotFound",
         "message": "No route for '/docs': the API is POST /, pool documents are "
         "/{pool_id}/.well-known/jwks.json and /{pool_id}/.well-known/openid-configuration, "
-        "the control API is under /_emulator/, and GET / in a browser lists them all",
+        "a pool domain's login pages and OAuth endpoints are under /domains/{domain}/ "
+        "(/oauth2/authorize, /login, /oauth2/token, ...), the control API is under "
+        "/_emulator/, and GET / in a browser lists them all",
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import jwt
 import pytest
+from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 from cognito_emulator.bootstrap import PoolConfig
 from cognito_emulator.pytest_plugin import CognitoUser
@@ -69,3 +70,65 @@ def test_well_known_documents_only_answer_get(
     response = emulator_http.post(f"/{cognito_pool.user_pool_id}/.well-known/jwks.json")
 
     assert response.status_code == 405
+
+
+def test_openid_configuration_lists_the_oauth_endpoints_of_the_pools_domain(
+    emulator_http: httpx.Client, cognito_idp_client: CognitoIdentityProviderClient
+) -> None:
+    """The fields and order of a real pool's document (quoted in micronaut-security's fixture
+    EmbeddedServerOpenIdProviderMetadataFetcherCodeGeneratorSpec), plus the revocation and
+    end-session endpoints; the endpoints on the host the client used, under the domain."""
+    pool_id = cognito_idp_client.create_user_pool(PoolName="with-domain")["UserPool"]["Id"]
+    cognito_idp_client.create_user_pool_domain(UserPoolId=pool_id, Domain="my-app")
+
+    response = emulator_http.get(
+        f"/{pool_id}/.well-known/openid-configuration", headers={"Host": "cognito.test:9229"}
+    )
+
+    domain = "http://cognito.test:9229/domains/my-app"
+    assert list(response.json().items()) == [
+        ("authorization_endpoint", f"{domain}/oauth2/authorize"),
+        ("end_session_endpoint", f"{domain}/logout"),
+        ("id_token_signing_alg_values_supported", ["RS256"]),
+        ("issuer", f"https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"),
+        ("jwks_uri", f"http://cognito.test:9229/{pool_id}/.well-known/jwks.json"),
+        ("response_types_supported", ["code", "token"]),
+        ("revocation_endpoint", f"{domain}/oauth2/revoke"),
+        ("scopes_supported", ["openid", "email", "phone", "profile"]),
+        ("subject_types_supported", ["public"]),
+        ("token_endpoint", f"{domain}/oauth2/token"),
+        ("token_endpoint_auth_methods_supported", ["client_secret_basic", "client_secret_post"]),
+        ("userinfo_endpoint", f"{domain}/oauth2/userInfo"),
+    ]
+
+
+def test_openid_configuration_of_a_pool_without_a_domain_lists_no_oauth_endpoints(
+    emulator_http: httpx.Client, cognito_idp_client: CognitoIdentityProviderClient
+) -> None:
+    """token-endpoint.md: "The token endpoint becomes publicly available when you add a domain
+    to your user pool"; before that the document can name none."""
+    pool_id = cognito_idp_client.create_user_pool(PoolName="no-domain")["UserPool"]["Id"]
+
+    document = emulator_http.get(f"/{pool_id}/.well-known/openid-configuration").json()
+
+    assert sorted(document) == [
+        "id_token_signing_alg_values_supported",
+        "issuer",
+        "jwks_uri",
+        "response_types_supported",
+        "scopes_supported",
+        "subject_types_supported",
+        "token_endpoint_auth_methods_supported",
+    ]
+
+
+def test_the_listed_token_endpoint_answers(
+    emulator_http: httpx.Client, cognito_idp_client: CognitoIdentityProviderClient
+) -> None:
+    pool_id = cognito_idp_client.create_user_pool(PoolName="reachable")["UserPool"]["Id"]
+    cognito_idp_client.create_user_pool_domain(UserPoolId=pool_id, Domain="reachable")
+    document = emulator_http.get(f"/{pool_id}/.well-known/openid-configuration").json()
+
+    response = httpx.post(document["token_endpoint"], data={"grant_type": "client_credentials"})
+
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_client")

@@ -203,7 +203,7 @@ class AuthenticationFlows:
             raise NotAuthorizedException("Refresh Token has been revoked")
         if not user.enabled:
             raise NotAuthorizedException("User is disabled.")
-        result = self.tokens.refresh(family, _principal(client, user), _lifetimes(client))
+        result = self.tokens.refresh(family, principal_of(client, user), lifetimes_of(client))
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
     # -- shared -----------------------------------------------------------------------------------
@@ -211,7 +211,7 @@ class AuthenticationFlows:
     def _signed_in(self, pool: Pool, client: AppClient, user: User) -> dict[str, Any]:
         """The answer to a completed sign-in: a new token family from the emulator's issuer."""
         result = self.tokens.sign_in(
-            pool.id, client.id, _principal(client, user), _lifetimes(client)
+            pool.id, client.id, principal_of(client, user), lifetimes_of(client)
         )
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
@@ -247,11 +247,13 @@ def _check_can_sign_in(user: User) -> None:
     _check_status_allows_sign_in(user)
 
 
-def _lifetimes(client: AppClient) -> TokenLifetimes:
+def lifetimes_of(client: AppClient) -> TokenLifetimes:
+    """The token lifetimes an app client's settings give (shared with the OAuth grants)."""
     return TokenLifetimes.from_client_config(client.settings)
 
 
-def _principal(client: AppClient, user: User) -> Principal:
+def principal_of(client: AppClient, user: User) -> Principal:
+    """What the tokens `client` gets say about `user` (shared with the OAuth grants)."""
     readable = policy.readable_attributes(client, user.attribute_values())
     attributes: dict[str, str | bool] = {
         name: policy.is_true(value) if name in BOOLEAN_ATTRIBUTES else value

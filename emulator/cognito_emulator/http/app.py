@@ -9,17 +9,31 @@ control API and `EmulatorServer` run exactly the same code.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route, Router
 
 from cognito_emulator.backend import EmulatorBackend
 from cognito_emulator.faults import Fault, FaultInjector
-from cognito_emulator.http import control, errors, idp_api, index, well_known
+from cognito_emulator.http import (
+    control,
+    errors,
+    idp_api,
+    index,
+    managed_login,
+    oauth_endpoints,
+    well_known,
+)
 from cognito_emulator.quotas import QuotaLimiter
+
+T = TypeVar("T")
+# A pool's domain, however it is named (prefix or custom domain), serves Cognito's managed login
+# and OAuth paths under this prefix on the emulator's own host and port.
+DOMAIN_PATH = "/domains/{domain}"
 
 
 class EmulatorApp(Starlette):
@@ -29,13 +43,23 @@ class EmulatorApp(Starlette):
         self.quotas = quotas
         self._lock = threading.Lock()
         super().__init__(
-            routes=[Route("/", _root, methods=["GET", "POST"]), *well_known.ROUTES, control.MOUNT],
+            routes=[
+                Route("/", _root, methods=["GET", "POST"]),
+                *well_known.ROUTES,
+                control.MOUNT,
+                Mount(DOMAIN_PATH, app=_domain_router()),
+            ],
             exception_handlers=errors.HANDLERS,
         )
         # Cognito's paths are exact: a trailing slash names nothing rather than redirecting.
         self.router.redirect_slashes = False
 
     # -- backend calls, each under the lock ------------------------------------------------------
+
+    def locked(self, call: Callable[[], T]) -> T:
+        """`call()` under the backend's lock: how routes other than the API reach the backend."""
+        with self._lock:
+            return call()
 
     def dispatch(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """One cognito-idp operation, without faults or quotas (the bootstrap uses this)."""
@@ -94,6 +118,12 @@ class EmulatorApp(Starlette):
         self.faults.clear()
         if self.quotas is not None:
             self.quotas.reset()
+
+
+def _domain_router() -> Router:
+    """A pool domain's routes. Cognito's paths are exact there too: no slash redirects (a
+    Mount's own router would redirect `/login/` to `/login`)."""
+    return Router(routes=[*managed_login.ROUTES, *oauth_endpoints.ROUTES], redirect_slashes=False)
 
 
 async def _root(request: Request) -> Response:

@@ -19,8 +19,9 @@ from cognito_emulator.http.wire import json_error
 
 ROUTES_HINT = (
     "the API is POST /, pool documents are /{pool_id}/.well-known/jwks.json and "
-    "/{pool_id}/.well-known/openid-configuration, the control API is under /_emulator/, "
-    "and GET / in a browser lists them all"
+    "/{pool_id}/.well-known/openid-configuration, a pool domain's login pages and OAuth "
+    "endpoints are under /domains/{domain}/ (/oauth2/authorize, /login, /oauth2/token, ...), "
+    "the control API is under /_emulator/, and GET / in a browser lists them all"
 )
 
 

@@ -1,0 +1,125 @@
+"""What a pool's OAuth 2.0 side shares between its login pages and its token endpoint.
+
+The errors OAuth answers with, the scopes a client may be granted, PKCE, and authorization codes:
+issued by the login pages (`flows/managed_login.py`) once a user has signed in, redeemed once by
+the token endpoint (`flows/oauth_grants.py`). A code lives 5 minutes on the emulator clock, as
+Cognito's do ("The authorization code is valid for five minutes", token endpoint reference), and
+is bound to the client, redirect URI, scopes, nonce and PKCE challenge of its authorize request.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from cognito_emulator.clock import Clock
+from cognito_emulator.tokens import ACCESS_SCOPE
+
+# The scopes Cognito defines itself; every other scope is `{resource server}/{scope}`.
+STANDARD_SCOPES = ("openid", "email", "phone", "profile", ACCESS_SCOPE)
+CODE_LIFETIME_SECONDS = 300
+MAX_OUTSTANDING_CODES = 50_000
+
+
+class OAuthError(Exception):
+    """An OAuth 2.0 error (RFC 6749 §4.1.2.1, §5.2): `error` is the code clients switch on."""
+
+    def __init__(self, error: str, description: str, status: int = 400) -> None:
+        super().__init__(f"{error}: {description}")
+        self.error = error
+        self.description = description
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationGrant:
+    """What one authorization code stands for."""
+
+    pool_id: str
+    client_id: str
+    redirect_uri: str
+    username: str
+    scopes: tuple[str, ...]
+    auth_time: int
+    expires_at: float
+    nonce: str | None = None
+    code_challenge: str | None = None
+
+
+def s256_challenge(verifier: str) -> str:
+    """PKCE's S256 transform (RFC 7636 §4.2): BASE64URL(SHA256(ASCII(verifier))), unpadded."""
+    digest = hashlib.sha256(verifier.encode("ascii", errors="replace")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def verifier_matches(challenge: str, verifier: str) -> bool:
+    return hmac.compare_digest(s256_challenge(verifier), challenge)
+
+
+class AuthorizationCodes:
+    """Outstanding authorization codes: single use, 5 minutes, at most MAX_OUTSTANDING_CODES
+    (the oldest is dropped first, and is then refused like any unknown code)."""
+
+    def __init__(self, clock: Clock, max_codes: int = MAX_OUTSTANDING_CODES) -> None:
+        self._clock = clock
+        self._max_codes = max_codes
+        self._grants: OrderedDict[str, AuthorizationGrant] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._grants)
+
+    def issue(
+        self,
+        *,
+        pool_id: str,
+        client_id: str,
+        redirect_uri: str,
+        username: str,
+        scopes: tuple[str, ...],
+        auth_time: int,
+        nonce: str | None = None,
+        code_challenge: str | None = None,
+    ) -> str:
+        now = self._clock.now()
+        self._drop_expired(now)
+        while len(self._grants) >= self._max_codes:
+            self._grants.popitem(last=False)
+        code = secrets.token_urlsafe(32)
+        self._grants[code] = AuthorizationGrant(
+            pool_id=pool_id,
+            client_id=client_id,
+            redirect_uri=redirect_uri,
+            username=username,
+            scopes=scopes,
+            auth_time=auth_time,
+            expires_at=now + CODE_LIFETIME_SECONDS,
+            nonce=nonce,
+            code_challenge=code_challenge,
+        )
+        return code
+
+    def take(self, code: str) -> AuthorizationGrant | None:
+        """The grant of an unexpired code, which is spent by asking; None for any other code."""
+        grant = self._grants.pop(code, None)
+        if grant is None or grant.expires_at <= self._clock.now():
+            return None
+        return grant
+
+    def forget_pool(self, pool_id: str) -> None:
+        for code in [code for code, grant in self._grants.items() if grant.pool_id == pool_id]:
+            del self._grants[code]
+
+    def clear(self) -> None:
+        self._grants.clear()
+
+    def _drop_expired(self, now: float) -> None:
+        # Codes are kept in issue order and all live equally long: expired ones are at the front.
+        while self._grants:
+            code, grant = next(iter(self._grants.items()))
+            if grant.expires_at > now:
+                return
+            del self._grants[code]
