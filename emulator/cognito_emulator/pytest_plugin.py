@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import pytest
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from cognito_emulator.bootstrap import PoolConfig
     from cognito_emulator.login_page_client import Authorization, OAuthTokens
-    from cognito_emulator.server import EmulatorServer
+    from cognito_emulator.server import AuthorizeOptions, EmulatorServer, SignInOptions
 
 
 @dataclass(frozen=True)
@@ -52,47 +52,19 @@ class CognitoLoginPage:
     client_id: str
 
     def sign_in(
-        self,
-        username: str,
-        password: str,
-        *,
-        redirect_uri: str | None = None,
-        scopes: list[str] | None = None,
-        nonce: str | None = None,
+        self, username: str, password: str, **options: Unpack[SignInOptions]
     ) -> OAuthTokens:
         """The tokens /oauth2/token gives for the code the login page issued (PKCE, S256)."""
         return self.server.sign_in_through_login_page(
-            username,
-            password,
-            user_pool_id=self.user_pool_id,
-            client_id=self.client_id,
-            redirect_uri=redirect_uri,
-            scopes=scopes,
-            nonce=nonce,
+            username, password, user_pool_id=self.user_pool_id, client_id=self.client_id, **options
         )
 
     def authorize(
-        self,
-        username: str,
-        password: str,
-        *,
-        redirect_uri: str | None = None,
-        scopes: list[str] | None = None,
-        state: str | None = None,
-        nonce: str | None = None,
-        pkce: bool = True,
+        self, username: str, password: str, **options: Unpack[AuthorizeOptions]
     ) -> Authorization:
         """The authorization code (and state, PKCE verifier) the callback URL received."""
         return self.server.authorize_through_login_page(
-            username,
-            password,
-            user_pool_id=self.user_pool_id,
-            client_id=self.client_id,
-            redirect_uri=redirect_uri,
-            scopes=scopes,
-            state=state,
-            nonce=nonce,
-            pkce=pkce,
+            username, password, user_pool_id=self.user_pool_id, client_id=self.client_id, **options
         )
 
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import quote
 
 import uvicorn
@@ -28,6 +28,22 @@ from cognito_emulator.quotas import QuotaLimiter
 
 START_TIMEOUT_SECONDS = 10.0
 STOP_TIMEOUT_SECONDS = 5.0
+
+
+class SignInOptions(TypedDict, total=False):
+    """The options of `EmulatorServer.sign_in_through_login_page`, for what passes them on
+    (the pytest plugin's `CognitoLoginPage`)."""
+
+    redirect_uri: str | None
+    scopes: list[str] | None
+    nonce: str | None
+
+
+class AuthorizeOptions(SignInOptions, total=False):
+    """The options of `EmulatorServer.authorize_through_login_page`."""
+
+    state: str | None
+    pkce: bool
 
 
 class EmulatorServer:
@@ -210,8 +226,8 @@ class EmulatorServer:
         names none, and the client's allowed scopes are granted. Raises LoginPageError (quoting
         the page) when the pages do not lead to the callback, AuthorizationError when they lead
         there with an OAuth error."""
-        client = self._app_client(user_pool_id, client_id)
-        return LoginPageClient(self.domain_url(self._domain_of(user_pool_id))).authorize(
+        login_page, client = self._login_page(user_pool_id, client_id)
+        return login_page.authorize(
             client_id=client_id,
             redirect_uri=redirect_uri or _first_callback_url(client),
             username=username,
@@ -236,8 +252,8 @@ class EmulatorServer:
         """`authorize_through_login_page` with PKCE, then the code redeemed at /oauth2/token (with
         the client's secret when it has one): the tokens an app gets from a sign-in on the login
         page. TokenEndpointError when the token endpoint refuses."""
-        client = self._app_client(user_pool_id, client_id)
-        return LoginPageClient(self.domain_url(self._domain_of(user_pool_id))).sign_in(
+        login_page, client = self._login_page(user_pool_id, client_id)
+        return login_page.sign_in(
             client_id=client_id,
             client_secret=client.get("ClientSecret"),
             redirect_uri=redirect_uri or _first_callback_url(client),
@@ -246,6 +262,14 @@ class EmulatorServer:
             scopes=scopes,
             nonce=nonce,
         )
+
+    def _login_page(
+        self, user_pool_id: str, client_id: str
+    ) -> tuple[LoginPageClient, dict[str, Any]]:
+        """A new, signed-out browser at the pool's login page, and the app client (as
+        DescribeUserPoolClient describes it) that signs in there."""
+        client = self._app_client(user_pool_id, client_id)
+        return LoginPageClient(self.domain_url(self._domain_of(user_pool_id))), client
 
     def _domain_of(self, user_pool_id: str) -> str:
         pool = self.app.dispatch("DescribeUserPool", {"UserPoolId": user_pool_id})["UserPool"]

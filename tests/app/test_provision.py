@@ -24,6 +24,11 @@ def read_env(path: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
 
 
+def provision(server: EmulatorServer, env_file: Path, *options: str) -> int:
+    """`nox -s provision` against the emulator, writing `env_file`: its exit code."""
+    return main(["--endpoint-url", server.endpoint_url, *options, "--env-file", str(env_file)])
+
+
 @pytest.fixture
 def provisioned(
     cognito_emulator: EmulatorServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -31,17 +36,13 @@ def provisioned(
     env_file = tmp_path / ".env"
     env_file.write_text("DATABASE_URL=sqlite:///kept.db\nAWS_COGNITO_USER_POOL_ID=stale\n")
 
-    code = main(
-        [
-            "--endpoint-url",
-            cognito_emulator.endpoint_url,
-            "--region",
-            cognito_emulator.region,
-            "--pool-name",
-            "provisioned",
-            "--env-file",
-            str(env_file),
-        ]
+    code = provision(
+        cognito_emulator,
+        env_file,
+        "--region",
+        cognito_emulator.region,
+        "--pool-name",
+        "provisioned",
     )
 
     assert code == 0
@@ -92,9 +93,7 @@ def test_a_chosen_domain_prefix_is_used(
     env_file = tmp_path / ".env"
     endpoint = cognito_emulator.endpoint_url
 
-    code = main(
-        ["--endpoint-url", endpoint, "--domain-prefix", "team-login", "--env-file", str(env_file)]
-    )
+    code = provision(cognito_emulator, env_file, "--domain-prefix", "team-login")
 
     assert code == 0
     assert read_env(env_file)["AWS_COGNITO_DOMAIN"] == f"{endpoint}/domains/team-login"
@@ -128,10 +127,9 @@ def test_a_domain_prefix_cognito_would_refuse_stops_before_anything_is_created(
 ) -> None:
     """Checked first: Cognito would refuse it only after the pool exists."""
     env_file = tmp_path / ".env"
-    argv = ["--endpoint-url", cognito_emulator.endpoint_url, "--domain-prefix", prefix]
 
     with pytest.raises(SystemExit) as exited:
-        main([*argv, "--env-file", str(env_file)])
+        provision(cognito_emulator, env_file, "--domain-prefix", prefix)
 
     assert exited.value.code == 2
     assert f"argument --domain-prefix: {prefix!r}: {problem}" in capsys.readouterr().err

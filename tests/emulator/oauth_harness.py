@@ -1,50 +1,162 @@
-"""A pool with a domain, a resource server and OAuth app clients, for the token endpoint tests.
+"""Pools with a domain, a resource server and OAuth app clients, for the tests of the emulator's
+OAuth side. Pools, domains, resource servers, clients and users are made with boto3, as a user
+makes them.
 
-Codes are issued straight into the emulator's outstanding codes (what the login pages do once a
-user has signed in), so these tests exercise the token side alone. Pools, domains, resource
-servers and clients are made with boto3, as a user makes them.
+- `OAuthPool` (`create_oauth_pool`), for the token endpoint, userInfo and revocation tests:
+  codes are issued straight into the emulator's outstanding codes (what the login pages do once
+  a user has signed in), so these tests exercise the token side alone.
+- `LoginPool` (`create_login_pool`), for the managed login page tests (`test_managed_login_*`),
+  with `Browser`, a browser without a browser: one httpx client with its own cookies that
+  follows no redirect by itself, so every Location the pages answer with can be checked; it
+  reads the form's action and CSRF token from the page, as a browser would.
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 import jwt
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+from mypy_boto3_cognito_idp.literals import OAuthFlowTypeType
+from mypy_boto3_cognito_idp.type_defs import UserPoolClientTypeTypeDef, UserTypeTypeDef
 
+from cognito_emulator.oauth import AuthorizationGrant
 from cognito_emulator.server import EmulatorServer
 
-DOMAIN = "kit-test"
-CALLBACK = "https://app.example/callback"
+DOMAIN = "login-test"
+CALLBACK = "https://app.example.com/callback"
+LOCAL_CALLBACK = "http://localhost:3000/callback"
+SIGNED_OUT = "https://app.example.com/signed-out"
 USERNAME = "alice"
+EMAIL = "alice@example.com"
 PASSWORD = "Correct-Horse-9"
 USER_SCOPES = ("openid", "email", "phone", "profile", "aws.cognito.signin.user.admin", "api/read")
 M2M_SCOPES = ("api/read", "api/write")
+CLIENT_SCOPES = ("openid", "email", "profile", "aws.cognito.signin.user.admin", "orders/read")
 PKCE_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 # RFC 7636 Appendix B: the S256 challenge of the verifier above.
 PKCE_CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+_FORM = re.compile(
+    r'<form method="post" action="([^"]*)">\s*<input type="hidden" name="_csrf" '
+    r'value="([^"]*)">'
+)
+_ALERT = re.compile(r'<p[^>]*role="alert"[^>]*>(.*?)</p>', re.S)
+_NOTICE = re.compile(r'<p class="notice" role="status">(.*?)</p>', re.S)
+
+
+# -- building a pool ------------------------------------------------------------------------------
+
+
+def create_domain_pool(
+    idp: CognitoIdentityProviderClient,
+    pool_name: str,
+    *,
+    resource_server: tuple[str, str],
+    scopes: dict[str, str],
+    **pool_settings: Any,
+) -> str:
+    """A pool with the domain DOMAIN and one resource server: (identifier, name), with `scopes`
+    (name → description)."""
+    pool_id = idp.create_user_pool(PoolName=pool_name, **pool_settings)["UserPool"]["Id"]
+    idp.create_user_pool_domain(UserPoolId=pool_id, Domain=DOMAIN)
+    identifier, name = resource_server
+    idp.create_resource_server(
+        UserPoolId=pool_id,
+        Identifier=identifier,
+        Name=name,
+        Scopes=[
+            {"ScopeName": scope, "ScopeDescription": description}
+            for scope, description in scopes.items()
+        ],
+    )
+    return pool_id
+
+
+def create_login_client(
+    idp: CognitoIdentityProviderClient,
+    pool_id: str,
+    name: str,
+    *,
+    scopes: Sequence[str] = ("openid",),
+    flows: Sequence[OAuthFlowTypeType] = ("code",),
+    callbacks: Sequence[str] = (CALLBACK,),
+    **settings: Any,
+) -> UserPoolClientTypeTypeDef:
+    """An app client whose users sign in on the login pages: OAuth on for `flows` and `scopes`,
+    COGNITO as its identity provider; `settings` adds other CreateUserPoolClient members."""
+    return idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName=name,
+        AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthFlows=list(flows),
+        AllowedOAuthScopes=list(scopes),
+        CallbackURLs=list(callbacks),
+        SupportedIdentityProviders=["COGNITO"],
+        **settings,
+    )["UserPoolClient"]
+
+
+def create_user(
+    idp: CognitoIdentityProviderClient,
+    pool_id: str,
+    username: str,
+    password: str,
+    attributes: dict[str, str],
+    *,
+    temporary: bool = False,
+) -> UserTypeTypeDef:
+    """A user an administrator created: confirmed, or with `password` as a temporary password
+    (FORCE_CHANGE_PASSWORD)."""
+    user = idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username=username,
+        MessageAction="SUPPRESS",
+        TemporaryPassword=password,
+        UserAttributes=[{"Name": name, "Value": value} for name, value in attributes.items()],
+    )["User"]
+    if not temporary:
+        idp.admin_set_user_password(
+            UserPoolId=pool_id, Username=username, Password=password, Permanent=True
+        )
+    return user
 
 
 @dataclass(frozen=True)
-class OAuthPool:
+class DomainPool:
+    """A pool served under DOMAIN by the emulator."""
+
     server: EmulatorServer
     idp: CognitoIdentityProviderClient
     pool_id: str
+
+    @property
+    def domain_url(self) -> str:
+        return f"{self.server.endpoint_url}/domains/{DOMAIN}"
+
+    def now(self) -> float:
+        return self.server.backend.clock.now()
+
+
+# -- the token side -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OAuthPool(DomainPool):
     web_client_id: str
     web_client_secret: str
     spa_client_id: str
     m2m_client_id: str
     m2m_client_secret: str
     user_sub: str
-
-    @property
-    def domain_url(self) -> str:
-        return f"{self.server.endpoint_url}/domains/{DOMAIN}"
 
     @property
     def issuer(self) -> str:
@@ -77,9 +189,6 @@ class OAuthPool:
                 code_challenge=code_challenge,
             )
         )
-
-    def now(self) -> float:
-        return self.server.backend.clock.now()
 
     def post_token(
         self,
@@ -115,6 +224,20 @@ class OAuthPool:
         """Tokens of an authorization-code sign-in of the web client."""
         return self.redeem(self.issue_code(**code_options))
 
+    def spa_sign_in(self) -> dict[str, Any]:
+        """What /oauth2/token answers for a code of the public SPA client, which names itself
+        with `client_id` in the body."""
+        code = self.issue_code(client_id=self.spa_client_id)
+        answer: dict[str, Any] = self.post_token(
+            {
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": CALLBACK,
+                "client_id": self.spa_client_id,
+            }
+        ).json()
+        return answer
+
     def verify(self, token: str, client_id: str | None = None) -> dict[str, Any]:
         """The claims of a token, checked as an app checks them: against the pool's JWKS,
         RS256 only, exact issuer, `aud` for ID tokens."""
@@ -137,39 +260,15 @@ class OAuthPool:
 
 
 def create_oauth_pool(server: EmulatorServer, idp: CognitoIdentityProviderClient) -> OAuthPool:
-    pool_id = idp.create_user_pool(
-        PoolName="oauth",
+    pool_id = create_domain_pool(
+        idp,
+        "oauth",
+        resource_server=("api", "API"),
+        scopes={"read": "Read", "write": "Write"},
         Schema=[{"Name": "tier", "AttributeDataType": "String", "Mutable": True}],
-    )["UserPool"]["Id"]
-    idp.create_user_pool_domain(UserPoolId=pool_id, Domain=DOMAIN)
-    idp.create_resource_server(
-        UserPoolId=pool_id,
-        Identifier="api",
-        Name="API",
-        Scopes=[
-            {"ScopeName": "read", "ScopeDescription": "Read"},
-            {"ScopeName": "write", "ScopeDescription": "Write"},
-        ],
     )
-    web = idp.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName="web",
-        GenerateSecret=True,
-        AllowedOAuthFlowsUserPoolClient=True,
-        AllowedOAuthFlows=["code"],
-        AllowedOAuthScopes=list(USER_SCOPES),
-        CallbackURLs=[CALLBACK],
-        SupportedIdentityProviders=["COGNITO"],
-    )["UserPoolClient"]
-    spa = idp.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName="spa",
-        AllowedOAuthFlowsUserPoolClient=True,
-        AllowedOAuthFlows=["code", "implicit"],
-        AllowedOAuthScopes=list(USER_SCOPES),
-        CallbackURLs=[CALLBACK],
-        SupportedIdentityProviders=["COGNITO"],
-    )["UserPoolClient"]
+    web = create_login_client(idp, pool_id, "web", scopes=USER_SCOPES, GenerateSecret=True)
+    spa = create_login_client(idp, pool_id, "spa", scopes=USER_SCOPES, flows=("code", "implicit"))
     m2m = idp.create_user_pool_client(
         UserPoolId=pool_id,
         ClientName="m2m",
@@ -180,24 +279,21 @@ def create_oauth_pool(server: EmulatorServer, idp: CognitoIdentityProviderClient
         AccessTokenValidity=15,
         TokenValidityUnits={"AccessToken": "minutes"},
     )["UserPoolClient"]
-    user = idp.admin_create_user(
-        UserPoolId=pool_id,
-        Username=USERNAME,
-        MessageAction="SUPPRESS",
-        UserAttributes=[
-            {"Name": "email", "Value": "alice@example.com"},
-            {"Name": "email_verified", "Value": "True"},
-            {"Name": "phone_number", "Value": "+15555550100"},
-            {"Name": "phone_number_verified", "Value": "false"},
-            {"Name": "name", "Value": "Alice Liddell"},
-            {"Name": "address", "Value": "1 Wonderland Way"},
-            {"Name": "custom:tier", "Value": "gold"},
-        ],
-    )["User"]
-    idp.admin_set_user_password(
-        UserPoolId=pool_id, Username=USERNAME, Password=PASSWORD, Permanent=True
+    user = create_user(
+        idp,
+        pool_id,
+        USERNAME,
+        PASSWORD,
+        {
+            "email": EMAIL,
+            "email_verified": "True",
+            "phone_number": "+15555550100",
+            "phone_number_verified": "false",
+            "name": "Alice Liddell",
+            "address": "1 Wonderland Way",
+            "custom:tier": "gold",
+        },
     )
-    sub = next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
     return OAuthPool(
         server=server,
         idp=idp,
@@ -207,7 +303,7 @@ def create_oauth_pool(server: EmulatorServer, idp: CognitoIdentityProviderClient
         spa_client_id=spa["ClientId"],
         m2m_client_id=m2m["ClientId"],
         m2m_client_secret=m2m["ClientSecret"],
-        user_sub=sub,
+        user_sub=next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub"),
     )
 
 
@@ -225,3 +321,159 @@ def _post(
     if basic is not None:
         sent["Authorization"] = basic_header(*basic)
     return httpx.post(url, data=data, headers=sent)
+
+
+# -- the login pages ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoginPool(DomainPool):
+    client_id: str  # public: code and implicit grants; ExplicitAuthFlows refresh only
+    web_client_id: str  # confidential (a secret): code grant only, scopes openid and email
+
+    def browser(self) -> Browser:
+        """A new browser: no cookies yet."""
+        return Browser(self.server.endpoint_url, self.domain_url)
+
+    def authorize_query(self, **parameters: str | None) -> dict[str, str]:
+        """The public client's code request for its first callback URL, changed by `parameters`
+        (None leaves one out)."""
+        query: dict[str, str | None] = {
+            "response_type": "code",
+            "client_id": self.client_id,
+            "redirect_uri": CALLBACK,
+            "state": "st-123",
+            **parameters,
+        }
+        return {name: value for name, value in query.items() if value is not None}
+
+    def add_user(
+        self,
+        username: str = USERNAME,
+        *,
+        password: str = PASSWORD,
+        email: str = EMAIL,
+        temporary: bool = False,
+    ) -> None:
+        """A user an administrator created with a verified email: confirmed, or with a
+        temporary password (FORCE_CHANGE_PASSWORD)."""
+        attributes = {"email": email, "email_verified": "true"}
+        create_user(self.idp, self.pool_id, username, password, attributes, temporary=temporary)
+
+    def user_status(self, username: str = USERNAME) -> str:
+        return self.idp.admin_get_user(UserPoolId=self.pool_id, Username=username)["UserStatus"]
+
+    def take_code(self, code: str) -> AuthorizationGrant | None:
+        """What a code stands for (spending it), as the token endpoint reads it."""
+        codes = self.server.backend._authorization_codes
+        return self.server.app.locked(lambda: codes.take(code))
+
+    def sessions(self) -> int:
+        """How many login sessions the emulator holds."""
+        return self.server.app.locked(lambda: len(self.server.backend.managed_login.sessions))
+
+
+def create_login_pool(server: EmulatorServer, idp: CognitoIdentityProviderClient) -> LoginPool:
+    pool_id = create_domain_pool(
+        idp,
+        "managed-login",
+        resource_server=("orders", "Orders"),
+        scopes={"read": "Read orders"},
+        Policies={
+            "PasswordPolicy": {
+                "MinimumLength": 8,
+                "RequireUppercase": True,
+                "RequireLowercase": True,
+                "RequireNumbers": True,
+                "RequireSymbols": True,
+            }
+        },
+        AutoVerifiedAttributes=["email"],
+        Schema=[{"Name": "email", "AttributeDataType": "String", "Required": True}],
+        AccountRecoverySetting={"RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]},
+    )
+    public = create_login_client(
+        idp,
+        pool_id,
+        "spa",
+        scopes=CLIENT_SCOPES,
+        flows=("code", "implicit"),
+        callbacks=(CALLBACK, LOCAL_CALLBACK),
+        ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"],
+        LogoutURLs=[SIGNED_OUT],
+    )
+    web = create_login_client(idp, pool_id, "web", scopes=("openid", "email"), GenerateSecret=True)
+    return LoginPool(server, idp, pool_id, public["ClientId"], web["ClientId"])
+
+
+class Browser:
+    """One browser's cookies and requests; redirects are answers to check, not to follow."""
+
+    def __init__(self, endpoint_url: str, domain_url: str) -> None:
+        self.endpoint_url = endpoint_url
+        self.domain_url = domain_url
+        self.http = httpx.Client(follow_redirects=False, timeout=10)
+
+    def get(self, path: str, params: Any = None) -> httpx.Response:
+        """GET a path of the pool's domain (`/oauth2/authorize`, `/login`, ...)."""
+        return self.http.get(f"{self.domain_url}{path}", params=params)
+
+    def follow(self, response: httpx.Response) -> httpx.Response:
+        """GET the emulator page a redirect points at."""
+        location = response.headers["location"]
+        assert location.startswith("/domains/"), location
+        return self.http.get(self.endpoint_url + location)
+
+    def submit(
+        self, page: httpx.Response, fields: dict[str, str], *, form: int = 0
+    ) -> httpx.Response:
+        """Post the page's form (the `form`-th) with its CSRF token and `fields` typed in."""
+        action, token = forms(page.text)[form]
+        return self.http.post(self.endpoint_url + action, data={"_csrf": token, **fields})
+
+    def sign_in(
+        self, query: dict[str, str], username: str = USERNAME, password: str = PASSWORD
+    ) -> httpx.Response:
+        """Authorize, follow to the sign-in page and post the credentials: the last answer."""
+        authorize = self.get("/oauth2/authorize", query)
+        assert authorize.status_code == 302, authorize.text
+        page = self.follow(authorize)
+        assert page.status_code == 200, page.text
+        return self.submit(page, {"username": username, "password": password})
+
+    @property
+    def session_cookie(self) -> str | None:
+        return self.http.cookies.get("cognito")
+
+
+def forms(page: str) -> list[tuple[str, str]]:
+    """Each form's (action, CSRF token), unescaped as a browser reads them."""
+    return [(html.unescape(action), token) for action, token in _FORM.findall(page)]
+
+
+def alert(page: str) -> str:
+    """The message the page shows as an alert."""
+    found = _ALERT.search(page)
+    assert found is not None, page
+    return html.unescape(found.group(1))
+
+
+def notice(page: str) -> str | None:
+    found = _NOTICE.search(page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def query_of(location: str) -> dict[str, str]:
+    """A redirect's query parameters (each given once)."""
+    pairs = parse_qsl(urlsplit(location).query, keep_blank_values=True)
+    assert len({name for name, _ in pairs}) == len(pairs), location
+    return dict(pairs)
+
+
+def fragment_of(location: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(location).fragment, keep_blank_values=True))
+
+
+def page_path(page: str, parameters: dict[str, str]) -> str:
+    """Where the pages send a browser: `/domains/{DOMAIN}/{page}?{parameters}`."""
+    return f"/domains/{DOMAIN}/{page}?{urlencode(parameters)}"

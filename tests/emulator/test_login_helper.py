@@ -29,6 +29,7 @@ from cognito_emulator.login_page_client import (
 from cognito_emulator.pool_definition import APP_OAUTH_SCOPES, CALLBACK_URLS
 from cognito_emulator.pytest_plugin import CognitoLoginPage, CognitoUser
 from cognito_emulator.server import EmulatorServer
+from tests.emulator.oauth_harness import create_login_client
 
 pytest_plugins = ["pytester"]
 
@@ -545,15 +546,9 @@ def test_a_public_client_signs_in_with_pkce_alone(
     cognito_user: CognitoUser,
     cognito_idp_client: CognitoIdentityProviderClient,
 ) -> None:
-    public = cognito_idp_client.create_user_pool_client(
-        UserPoolId=cognito_pool.user_pool_id,
-        ClientName="spa",
-        AllowedOAuthFlowsUserPoolClient=True,
-        AllowedOAuthFlows=["code"],
-        AllowedOAuthScopes=["openid"],
-        CallbackURLs=["http://localhost:5173/"],
-        SupportedIdentityProviders=["COGNITO"],
-    )["UserPoolClient"]
+    public = create_login_client(
+        cognito_idp_client, cognito_pool.user_pool_id, "spa", callbacks=["http://localhost:5173/"]
+    )
     login_page = CognitoLoginPage(cognito_emulator, cognito_pool.user_pool_id, public["ClientId"])
 
     tokens = login_page.sign_in(cognito_user.username, cognito_user.password)

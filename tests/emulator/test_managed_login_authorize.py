@@ -9,6 +9,7 @@ redirect_uri values that aren't in the list").
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 import jwt
@@ -17,21 +18,20 @@ from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 from cognito_emulator.oauth import CODE_LIFETIME_SECONDS, AuthorizationGrant
 from cognito_emulator.server import EmulatorServer
-from tests.emulator.managed_login_harness import (
+from tests.emulator.oauth_harness import (
     CALLBACK,
     CLIENT_SCOPES,
     DOMAIN,
     LOCAL_CALLBACK,
+    PKCE_CHALLENGE,
     LoginPool,
     alert,
+    create_login_client,
     create_login_pool,
     fragment_of,
     page_path,
     query_of,
 )
-
-# RFC 7636 Appendix B: a verifier and its S256 challenge.
-PKCE_CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 
 
 @pytest.fixture
@@ -227,15 +227,7 @@ def test_a_client_of_another_pool_is_unknown_here(
     login_pool: LoginPool, cognito_idp_client: CognitoIdentityProviderClient
 ) -> None:
     other_pool = cognito_idp_client.create_user_pool(PoolName="other")["UserPool"]["Id"]
-    other = cognito_idp_client.create_user_pool_client(
-        UserPoolId=other_pool,
-        ClientName="other",
-        AllowedOAuthFlowsUserPoolClient=True,
-        AllowedOAuthFlows=["code"],
-        AllowedOAuthScopes=["openid"],
-        CallbackURLs=[CALLBACK],
-        SupportedIdentityProviders=["COGNITO"],
-    )["UserPoolClient"]["ClientId"]
+    other = create_login_client(cognito_idp_client, other_pool, "other")["ClientId"]
 
     response = login_pool.browser().get(
         "/oauth2/authorize", login_pool.authorize_query(client_id=other)
@@ -375,42 +367,44 @@ def test_the_implicit_grant_needs_a_client_that_allows_it(login_pool: LoginPool)
     }
 
 
-def test_a_client_not_enabled_for_oauth_is_unauthorized(
-    login_pool: LoginPool, cognito_idp_client: CognitoIdentityProviderClient
-) -> None:
-    client_id = cognito_idp_client.create_user_pool_client(
-        UserPoolId=login_pool.pool_id,
-        ClientName="api-only",
-        AllowedOAuthFlowsUserPoolClient=False,
-        CallbackURLs=[CALLBACK],
-        SupportedIdentityProviders=["COGNITO"],
-    )["UserPoolClient"]["ClientId"]
-
-    assert refusal(login_pool, client_id=client_id) == {
-        "error": "unauthorized_client",
-        "error_description": "Client is not enabled for OAuth2.0 flows.",
-        "state": "st-123",
-    }
-
-
-def test_a_client_without_the_cognito_provider_cannot_use_the_login_page(
-    login_pool: LoginPool, cognito_idp_client: CognitoIdentityProviderClient
-) -> None:
-    client_id = cognito_idp_client.create_user_pool_client(
-        UserPoolId=login_pool.pool_id,
-        ClientName="no-idp",
-        AllowedOAuthFlowsUserPoolClient=True,
-        AllowedOAuthFlows=["code"],
-        AllowedOAuthScopes=["openid"],
-        CallbackURLs=[CALLBACK],
-    )["UserPoolClient"]["ClientId"]
-
-    assert refusal(login_pool, client_id=client_id) == {
-        "error": "unauthorized_client",
-        "error_description": (
-            "COGNITO is not among the client's SupportedIdentityProviders, so its users cannot "
-            "sign in on the login page."
+@pytest.mark.parametrize(
+    ("settings", "description"),
+    [
+        pytest.param(
+            {
+                "ClientName": "api-only",
+                "AllowedOAuthFlowsUserPoolClient": False,
+                "SupportedIdentityProviders": ["COGNITO"],
+            },
+            "Client is not enabled for OAuth2.0 flows.",
+            id="not-enabled-for-oauth",
         ),
+        pytest.param(
+            {
+                "ClientName": "no-idp",
+                "AllowedOAuthFlowsUserPoolClient": True,
+                "AllowedOAuthFlows": ["code"],
+                "AllowedOAuthScopes": ["openid"],
+            },
+            "COGNITO is not among the client's SupportedIdentityProviders, so its users cannot "
+            "sign in on the login page.",
+            id="without-the-cognito-provider",
+        ),
+    ],
+)
+def test_a_client_the_login_page_may_not_serve_is_unauthorized(
+    login_pool: LoginPool,
+    cognito_idp_client: CognitoIdentityProviderClient,
+    settings: dict[str, Any],
+    description: str,
+) -> None:
+    client_id = cognito_idp_client.create_user_pool_client(
+        UserPoolId=login_pool.pool_id, CallbackURLs=[CALLBACK], **settings
+    )["UserPoolClient"]["ClientId"]
+
+    assert refusal(login_pool, client_id=client_id) == {
+        "error": "unauthorized_client",
+        "error_description": description,
         "state": "st-123",
     }
 

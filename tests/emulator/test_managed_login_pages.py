@@ -20,7 +20,7 @@ from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 from cognito_emulator.flows.managed_login import MFA_NOT_RUN, NOTICES, PASSWORDS_DIFFER
 from cognito_emulator.http.managed_login import CSRF_REFUSED, MAX_FORM_BYTES
 from cognito_emulator.server import EmulatorServer
-from tests.emulator.managed_login_harness import (
+from tests.emulator.oauth_harness import (
     CALLBACK,
     EMAIL,
     PASSWORD,

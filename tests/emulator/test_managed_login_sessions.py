@@ -17,12 +17,13 @@ from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 from cognito_emulator.clock import Clock
 from cognito_emulator.login_sessions import SESSION_LIFETIME_SECONDS, LoginSessions
 from cognito_emulator.server import EmulatorServer
-from tests.emulator.managed_login_harness import (
+from tests.emulator.oauth_harness import (
     CALLBACK,
     SIGNED_OUT,
     Browser,
     LoginPool,
     alert,
+    create_login_client,
     create_login_pool,
     page_path,
     query_of,
@@ -156,15 +157,7 @@ def test_a_session_is_not_valid_for_another_pools_domain(
     browser, _ = signed_in
     other_pool = cognito_idp_client.create_user_pool(PoolName="other")["UserPool"]["Id"]
     cognito_idp_client.create_user_pool_domain(UserPoolId=other_pool, Domain="other-test")
-    other_client = cognito_idp_client.create_user_pool_client(
-        UserPoolId=other_pool,
-        ClientName="other",
-        AllowedOAuthFlowsUserPoolClient=True,
-        AllowedOAuthFlows=["code"],
-        AllowedOAuthScopes=["openid"],
-        CallbackURLs=[CALLBACK],
-        SupportedIdentityProviders=["COGNITO"],
-    )["UserPoolClient"]["ClientId"]
+    other_client = create_login_client(cognito_idp_client, other_pool, "other")["ClientId"]
     other_domain = f"{login_pool.server.endpoint_url}/domains/other-test"
 
     response = browser.http.get(

@@ -22,6 +22,7 @@ from tests.emulator.oauth_harness import (
     USERNAME,
     OAuthPool,
     basic_header,
+    create_login_client,
     create_oauth_pool,
 )
 
@@ -299,10 +300,7 @@ def test_refresh_of_a_token_the_client_does_not_hold_is_invalid_grant(
 ) -> None:
     token = "not-a-refresh-token"
     if whose != "unknown":
-        code = pool.issue_code(client_id=pool.spa_client_id)
-        token = pool.post_token(code_request(code, client_id=pool.spa_client_id)).json()[
-            "refresh_token"
-        ]
+        token = pool.spa_sign_in()["refresh_token"]
 
     response = pool.post_token(refresh_request(token), basic=web(pool))
 
@@ -331,16 +329,9 @@ def test_refresh_by_a_client_without_the_refresh_flow_is_unauthorized_client(
 ) -> None:
     """token-endpoint.md: unauthorized_client, "Client is not allowed ... for refreshing
     tokens" (ExplicitAuthFlows without ALLOW_REFRESH_TOKEN_AUTH)."""
-    client_id = cognito_idp_client.create_user_pool_client(
-        UserPoolId=pool.pool_id,
-        ClientName="no-refresh",
-        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"],
-        AllowedOAuthFlowsUserPoolClient=True,
-        AllowedOAuthFlows=["code"],
-        AllowedOAuthScopes=["openid"],
-        CallbackURLs=[CALLBACK],
-        SupportedIdentityProviders=["COGNITO"],
-    )["UserPoolClient"]["ClientId"]
+    client_id = create_login_client(
+        cognito_idp_client, pool.pool_id, "no-refresh", ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"]
+    )["ClientId"]
     code = pool.issue_code(client_id=client_id, scopes=("openid",))
     refresh_token = pool.post_token(code_request(code, client_id=client_id)).json()["refresh_token"]
 

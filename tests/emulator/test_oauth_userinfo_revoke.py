@@ -14,7 +14,6 @@ from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 from cognito_emulator.server import EmulatorServer
 from tests.emulator.oauth_harness import (
-    CALLBACK,
     DOMAIN,
     PASSWORD,
     USERNAME,
@@ -241,15 +240,7 @@ def test_revoking_a_refresh_token_ends_its_access_tokens(
 
 def test_a_public_client_revokes_with_its_client_id(pool: OAuthPool) -> None:
     """revocation-endpoint.md, example #1: token and client_id, no Authorization header."""
-    code = pool.issue_code(client_id=pool.spa_client_id)
-    tokens = pool.post_token(
-        {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": CALLBACK,
-            "client_id": pool.spa_client_id,
-        }
-    ).json()
+    tokens = pool.spa_sign_in()
 
     response = pool.post_revoke({"token": tokens["refresh_token"], "client_id": pool.spa_client_id})
 
@@ -275,15 +266,7 @@ def test_a_client_revokes_with_client_secret_post(pool: OAuthPool) -> None:
 def test_unknown_and_other_clients_tokens_succeed_and_change_nothing(pool: OAuthPool) -> None:
     """revocation-endpoint.md: "If the token has been revoked or if the client submitted a token
     that isn't valid, you receive an HTTP 200 OK"."""
-    code = pool.issue_code(client_id=pool.spa_client_id)
-    spa_tokens = pool.post_token(
-        {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": CALLBACK,
-            "client_id": pool.spa_client_id,
-        }
-    ).json()
+    spa_tokens = pool.spa_sign_in()
 
     unknown = pool.post_revoke({"token": "no-such-token"}, basic=web(pool))
     others = pool.post_revoke({"token": spa_tokens["refresh_token"]}, basic=web(pool))

@@ -40,11 +40,25 @@ def without_metadata(response: Any) -> dict[str, Any]:
     return {key: value for key, value in response.items() if key != "ResponseMetadata"}
 
 
+def description_of(client: CognitoIdentityProviderClient, domain: str) -> dict[str, Any]:
+    """DescribeUserPoolDomain's DomainDescription (`{}` for a domain no pool has)."""
+    description: dict[str, Any] = client.describe_user_pool_domain(Domain=domain)[
+        "DomainDescription"
+    ]
+    return description
+
+
 @pytest.fixture
 def pool_id(
     cognito_emulator: EmulatorServer, cognito_idp_client: CognitoIdentityProviderClient
 ) -> str:
     return cognito_idp_client.create_user_pool(PoolName="domains")["UserPool"]["Id"]
+
+
+@pytest.fixture
+def other_pool_id(pool_id: str, cognito_idp_client: CognitoIdentityProviderClient) -> str:
+    """A second pool, made after `pool_id`'s."""
+    return cognito_idp_client.create_user_pool(PoolName="other")["UserPool"]["Id"]
 
 
 def test_a_prefix_domain_is_created_and_described_as_cognito_describes_it(
@@ -56,9 +70,7 @@ def test_a_prefix_domain_is_created_and_described_as_cognito_describes_it(
     (account, CloudFront host, version, ACTIVE), the emulator's account, and DescribeUserPool
     names the domain."""
     created = cognito_idp_client.create_user_pool_domain(UserPoolId=pool_id, Domain="my-app-1")
-    description = cognito_idp_client.describe_user_pool_domain(Domain="my-app-1")[
-        "DomainDescription"
-    ]
+    description = description_of(cognito_idp_client, "my-app-1")
     pool = cognito_idp_client.describe_user_pool(UserPoolId=pool_id)["UserPool"]
 
     assert without_metadata(created) == {"ManagedLoginVersion": 1}
@@ -133,19 +145,15 @@ def test_a_pool_has_one_domain(
         "Code": "InvalidParameterException",
         "Message": "User pool already has a domain configured.",
     }
-    assert (
-        cognito_idp_client.describe_user_pool_domain(Domain="second-domain")["DomainDescription"]
-        == {}
-    )
+    assert description_of(cognito_idp_client, "second-domain") == {}
 
 
 def test_another_pools_domain_is_refused(
-    pool_id: str, cognito_idp_client: CognitoIdentityProviderClient
+    pool_id: str, other_pool_id: str, cognito_idp_client: CognitoIdentityProviderClient
 ) -> None:
     """ "Domain already associated with another user pool." (InvalidParameterException, 400:
     aws-samples/aws-cdk-examples#402, aws-samples/websocket-chat-application#56)."""
-    other = cognito_idp_client.create_user_pool(PoolName="other")["UserPool"]["Id"]
-    cognito_idp_client.create_user_pool_domain(UserPoolId=other, Domain="taken")
+    cognito_idp_client.create_user_pool_domain(UserPoolId=other_pool_id, Domain="taken")
 
     error = error_of(cognito_idp_client.create_user_pool_domain, UserPoolId=pool_id, Domain="taken")
 
@@ -153,12 +161,7 @@ def test_another_pools_domain_is_refused(
         "Code": "InvalidParameterException",
         "Message": "Domain already associated with another user pool.",
     }
-    assert (
-        cognito_idp_client.describe_user_pool_domain(Domain="taken")["DomainDescription"][
-            "UserPoolId"
-        ]
-        == other
-    )
+    assert description_of(cognito_idp_client, "taken")["UserPoolId"] == other_pool_id
 
 
 def test_a_domain_for_an_unknown_pool_is_refused(
@@ -175,14 +178,13 @@ def test_a_domain_for_an_unknown_pool_is_refused(
 
 
 def test_deleting_needs_the_pool_the_domain_belongs_to(
-    pool_id: str, cognito_idp_client: CognitoIdentityProviderClient
+    pool_id: str, other_pool_id: str, cognito_idp_client: CognitoIdentityProviderClient
 ) -> None:
     """moto deletes whichever pool's domain it is asked to."""
-    other = cognito_idp_client.create_user_pool(PoolName="other")["UserPool"]["Id"]
     cognito_idp_client.create_user_pool_domain(UserPoolId=pool_id, Domain="mine")
 
     wrong_pool = error_of(
-        cognito_idp_client.delete_user_pool_domain, UserPoolId=other, Domain="mine"
+        cognito_idp_client.delete_user_pool_domain, UserPoolId=other_pool_id, Domain="mine"
     )
     unknown = error_of(
         cognito_idp_client.delete_user_pool_domain, UserPoolId=pool_id, Domain="not-mine"
@@ -191,25 +193,19 @@ def test_deleting_needs_the_pool_the_domain_belongs_to(
 
     assert wrong_pool == NOT_THE_POOLS
     assert unknown == NOT_THE_POOLS
-    assert cognito_idp_client.describe_user_pool_domain(Domain="mine")["DomainDescription"] == {}
+    assert description_of(cognito_idp_client, "mine") == {}
     assert "Domain" not in cognito_idp_client.describe_user_pool(UserPoolId=pool_id)["UserPool"]
 
 
 def test_a_deleted_domain_can_be_taken_again(
-    pool_id: str, cognito_idp_client: CognitoIdentityProviderClient
+    pool_id: str, other_pool_id: str, cognito_idp_client: CognitoIdentityProviderClient
 ) -> None:
-    other = cognito_idp_client.create_user_pool(PoolName="other")["UserPool"]["Id"]
     cognito_idp_client.create_user_pool_domain(UserPoolId=pool_id, Domain="passed-on")
     cognito_idp_client.delete_user_pool_domain(UserPoolId=pool_id, Domain="passed-on")
 
-    cognito_idp_client.create_user_pool_domain(UserPoolId=other, Domain="passed-on")
+    cognito_idp_client.create_user_pool_domain(UserPoolId=other_pool_id, Domain="passed-on")
 
-    assert (
-        cognito_idp_client.describe_user_pool_domain(Domain="passed-on")["DomainDescription"][
-            "UserPoolId"
-        ]
-        == other
-    )
+    assert description_of(cognito_idp_client, "passed-on")["UserPoolId"] == other_pool_id
 
 
 def test_a_pool_with_a_domain_cannot_be_deleted_until_the_domain_is(
@@ -235,11 +231,10 @@ def test_a_pool_with_a_domain_cannot_be_deleted_until_the_domain_is(
 
 
 def test_updating_changes_the_managed_login_version_of_the_pools_domain_only(
-    pool_id: str, cognito_idp_client: CognitoIdentityProviderClient
+    pool_id: str, other_pool_id: str, cognito_idp_client: CognitoIdentityProviderClient
 ) -> None:
     """UpdateUserPoolDomain "updates the branding version for user pool domains between 1 for
     hosted UI (classic) and 2 for managed login" (API reference)."""
-    other = cognito_idp_client.create_user_pool(PoolName="other")["UserPool"]["Id"]
     cognito_idp_client.create_user_pool_domain(UserPoolId=pool_id, Domain="branded")
 
     updated = cognito_idp_client.update_user_pool_domain(
@@ -247,19 +242,14 @@ def test_updating_changes_the_managed_login_version_of_the_pools_domain_only(
     )
     wrong_pool = error_of(
         cognito_idp_client.update_user_pool_domain,
-        UserPoolId=other,
+        UserPoolId=other_pool_id,
         Domain="branded",
         ManagedLoginVersion=1,
     )
 
     assert without_metadata(updated) == {"ManagedLoginVersion": 2}
     assert wrong_pool == NOT_THE_POOLS
-    assert (
-        cognito_idp_client.describe_user_pool_domain(Domain="branded")["DomainDescription"][
-            "ManagedLoginVersion"
-        ]
-        == 2
-    )
+    assert description_of(cognito_idp_client, "branded")["ManagedLoginVersion"] == 2
 
 
 def test_a_managed_login_version_other_than_1_or_2_is_refused(
@@ -292,9 +282,7 @@ def test_a_custom_domain_has_its_certificate_and_cloudfront_target(
         Domain="auth.example.com",
         CustomDomainConfig={"CertificateArn": certificate},
     )
-    description = cognito_idp_client.describe_user_pool_domain(Domain="auth.example.com")[
-        "DomainDescription"
-    ]
+    description = description_of(cognito_idp_client, "auth.example.com")
 
     assert re.fullmatch(r"d[0-9a-f]{13}\.cloudfront\.net", created["CloudFrontDomain"])
     assert description["CloudFrontDistribution"] == created["CloudFrontDomain"]
@@ -313,9 +301,4 @@ def test_the_bootstrapped_pools_get_their_own_domains(
 
     assert (first.domain, second.domain, named.domain) == ("kit", "kit-2", "orders-app")
     assert first.domain_url == f"{cognito_emulator.endpoint_url}/domains/kit"
-    assert (
-        cognito_idp_client.describe_user_pool_domain(Domain="kit-2")["DomainDescription"][
-            "UserPoolId"
-        ]
-        == second.user_pool_id
-    )
+    assert description_of(cognito_idp_client, "kit-2")["UserPoolId"] == second.user_pool_id

@@ -279,22 +279,26 @@ class ManagedLoginFlows:
         return self._signed_in_now(request, user)
 
     def resend_code(self, page: PageRequest, form: Mapping[str, str]) -> ToPage:
-        request = self._request(page)
-        username = form.get("username", "")
-        if not username:
-            raise FormProblem("Enter your username to get a new code.")
-        self._api(self.sign_up_flows.resend_confirmation_code, request.client, username)
-        return ToPage("confirmUser", "code_sent", username)
+        return self._send_code(
+            page,
+            form,
+            self.sign_up_flows.resend_confirmation_code,
+            no_username="Enter your username to get a new code.",
+            next_page="confirmUser",
+            notice="code_sent",
+        )
 
     # -- forgotten passwords --------------------------------------------------------------------
 
     def forgot_password(self, page: PageRequest, form: Mapping[str, str]) -> ToPage:
-        request = self._request(page)
-        username = form.get("username", "")
-        if not username:
-            raise FormProblem("Enter your username.")
-        self._api(self.sign_up_flows.forgot_password, request.client, username)
-        return ToPage("confirmForgotPassword", "reset_code_sent", username)
+        return self._send_code(
+            page,
+            form,
+            self.sign_up_flows.forgot_password,
+            no_username="Enter your username.",
+            next_page="confirmForgotPassword",
+            notice="reset_code_sent",
+        )
 
     def confirm_forgot_password(self, page: PageRequest, form: Mapping[str, str]) -> ToPage:
         request = self._request(page)
@@ -399,6 +403,25 @@ class ManagedLoginFlows:
             return True
         configuration = self.moto.call("GetUserPoolMfaConfig", {"UserPoolId": pool.id})
         return configuration.get("MfaConfiguration") == "ON"
+
+    def _send_code(
+        self,
+        page: PageRequest,
+        form: Mapping[str, str],
+        operation: ApiOperation,
+        *,
+        no_username: str,
+        next_page: Page,
+        notice: Notice,
+    ) -> ToPage:
+        """Sends the user the form names a code (`operation`: ResendConfirmationCode or
+        ForgotPassword), then on to `next_page`, where that user types it in."""
+        request = self._request(page)
+        username = form.get("username", "")
+        if not username:
+            raise FormProblem(no_username)
+        self._api(operation, request.client, username)
+        return ToPage(next_page, notice, username)
 
     def _api(
         self, operation: ApiOperation, client: AppClient, username: str, **members: Any

@@ -66,6 +66,7 @@ PAGE_HEADERS = {
 }
 
 T = TypeVar("T")
+Endpoint = Callable[[Request], Awaitable[Response]]
 Show = Callable[[ManagedLoginFlows, PageRequest], Outcome | FormInfo]
 Submit = Callable[[ManagedLoginFlows, PageRequest, Mapping[str, str]], Outcome]
 
@@ -79,25 +80,33 @@ class BadForm(Exception):
         self.message = message
 
 
+def _refusals_answered(endpoint: Endpoint) -> Endpoint:
+    """`endpoint`, with a refused authorize request answered: PageError with an error page,
+    ErrorRedirect back to the app with the OAuth error."""
+
+    async def answered(request: Request) -> Response:
+        try:
+            return await endpoint(request)
+        except (PageError, ErrorRedirect) as refusal:
+            return _refused(request, refusal)
+
+    return answered
+
+
+@_refusals_answered
 async def authorize(request: Request) -> Response:
     """Back to the app for a signed-in browser, else to /login with the same parameters."""
     page = _page_request(request)
-    try:
-        signed_in = _locked(request, lambda flows: flows.authorize(page))
-    except (PageError, ErrorRedirect) as refusal:
-        return _refused(request, refusal)
+    signed_in = _locked(request, lambda flows: flows.authorize(page))
     if signed_in is None:
         return _redirect(f"{_root(request)}/login?{request.url.query}")
     return _follow(request, signed_in)
 
 
+@_refusals_answered
 async def logout(request: Request) -> Response:
     page = _page_request(request)
-    try:
-        outcome = _locked(request, lambda flows: flows.logout(page))
-    except (PageError, ErrorRedirect) as refusal:
-        return _refused(request, refusal)
-    response = _follow(request, outcome)
+    response = _follow(request, _locked(request, lambda flows: flows.logout(page)))
     response.delete_cookie(
         SESSION_COOKIE,
         path=_root(request),
@@ -108,12 +117,11 @@ async def logout(request: Request) -> Response:
     return response
 
 
-def form_page(
-    page_name: str, template: str, show: Show | None, submit: Submit
-) -> Callable[[Request], Awaitable[Response]]:
+def form_page(page_name: str, template: str, show: Show | None, submit: Submit) -> Endpoint:
     """The endpoint of one form page: GET shows it (`show` may send the browser on instead),
     POST submits it and follows the outcome, or shows the form again with the problem."""
 
+    @_refusals_answered
     async def endpoint(request: Request) -> Response:
         page = _page_request(request)
         form: dict[str, str] = {}
@@ -129,8 +137,6 @@ def form_page(
                 answer = _locked(request, lambda flows: show(flows, page))
         except BadForm as bad:
             return _error_page(request, bad.status, bad.message)
-        except (PageError, ErrorRedirect) as refusal:
-            return _refused(request, refusal)
         if isinstance(answer, ToApp | ToPage):
             return _follow(request, answer)
         info, problem = answer if isinstance(answer, tuple) else (answer, None)

@@ -8,13 +8,15 @@ live in `flows/oauth_grants.py`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from cognito_emulator.flows.oauth_grants import OAuthGrantFlows
 from cognito_emulator.http.wire import json_response
 from cognito_emulator.oauth import OAuthError
 
@@ -36,16 +38,14 @@ USER_INFO_HEADERS = {
 }
 BAD_USER_INFO_REQUEST = "Bad OAuth2 request at UserInfo Endpoint"
 
+T = TypeVar("T")
+# OAuthGrantFlows.token or .revoke: (flows, domain, form parameters, Authorization header).
+ClientGrant = Callable[[OAuthGrantFlows, str, Mapping[str, str], str | None], T]
+
 
 async def token(request: Request) -> Response:
-    emulator: EmulatorApp = request.app
-    domain = request.path_params["domain"]
     try:
-        params = await read_form(request)
-        authorization = _single_authorization(request)
-        answer = emulator.locked(
-            lambda: emulator.backend.oauth_grants.token(domain, params, authorization)
-        )
+        answer = await _client_request(request, OAuthGrantFlows.token)
     except OAuthError as error:
         return oauth_error(error, TOKEN_HEADERS)
     return json_response(answer, headers=TOKEN_HEADERS)
@@ -71,12 +71,8 @@ async def user_info(request: Request) -> Response:
 
 async def revoke(request: Request) -> Response:
     """A successful revocation answers 200 with an empty body (revocation-endpoint.md)."""
-    emulator: EmulatorApp = request.app
-    domain = request.path_params["domain"]
     try:
-        params = await read_form(request)
-        authorization = _single_authorization(request)
-        emulator.locked(lambda: emulator.backend.oauth_grants.revoke(domain, params, authorization))
+        await _client_request(request, OAuthGrantFlows.revoke)
     except OAuthError as error:
         return oauth_error(error, NO_STORE)
     return Response(status_code=200, headers=NO_STORE)
@@ -120,6 +116,18 @@ async def read_form(request: Request) -> dict[str, str]:
 def oauth_error(error: OAuthError, headers: dict[str, str]) -> Response:
     return json_response(
         {"error": error.error, "error_description": error.description}, error.status, headers
+    )
+
+
+async def _client_request(request: Request, grant: ClientGrant[T]) -> T:
+    """A client's request to the token or revocation endpoint: its form and Authorization
+    header, handed to `grant` under the backend lock; OAuthError when it is refused."""
+    emulator: EmulatorApp = request.app
+    domain = request.path_params["domain"]
+    params = await read_form(request)
+    authorization = _single_authorization(request)
+    return emulator.locked(
+        lambda: grant(emulator.backend.oauth_grants, domain, params, authorization)
     )
 
 
