@@ -51,13 +51,21 @@ class AuthorizationGrant:
 
 
 def s256_challenge(verifier: str) -> str:
-    """PKCE's S256 transform (RFC 7636 §4.2): BASE64URL(SHA256(ASCII(verifier))), unpadded."""
-    digest = hashlib.sha256(verifier.encode("ascii", errors="replace")).digest()
+    """PKCE's S256 transform (RFC 7636 §4.2): BASE64URL(SHA256(ASCII(verifier))), unpadded.
+
+    UnicodeEncodeError for a verifier that is not ASCII: it has no S256 challenge."""
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def verifier_matches(challenge: str, verifier: str) -> bool:
-    return hmac.compare_digest(s256_challenge(verifier), challenge)
+    """Whether `verifier` is the one `challenge` was made from. The challenge came from an
+    authorize request as any text, so the two are compared as UTF-8 bytes."""
+    try:
+        expected = s256_challenge(verifier)
+    except UnicodeEncodeError:  # RFC 7636 §4.1: a verifier is unreserved ASCII characters
+        return False
+    return hmac.compare_digest(expected.encode(), challenge.encode())
 
 
 class AuthorizationCodes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import urllib.request
 from typing import Any
@@ -15,6 +16,8 @@ from cognito_emulator.pytest_plugin import CognitoUser, create_confirmed_user, s
 from cognito_emulator.server import EmulatorServer
 
 INCORRECT = {"Code": "NotAuthorizedException", "Message": "Incorrect username or password."}
+INVALID_ACCESS_TOKEN = {"Code": "NotAuthorizedException", "Message": "Invalid Access Token"}
+EXPIRED_ACCESS_TOKEN = {"Code": "NotAuthorizedException", "Message": "Access Token has expired"}
 
 
 def error_of(call: Any, **kwargs: Any) -> dict[str, str]:
@@ -107,6 +110,133 @@ def test_access_token_is_accepted_until_it_expires(
     assert cognito_idp_client.get_user(AccessToken=cognito_user.access_token)["Username"] == (
         cognito_user.username
     )
+
+
+def claims_of(token: str) -> dict[str, Any]:
+    claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+    return claims
+
+
+def signed_with_the_pools_access_key(
+    server: EmulatorServer, pool: PoolConfig, claims: dict[str, Any]
+) -> str:
+    """A token only the emulator could have made: signed with the pool's own access-token key,
+    so what refuses it is the check of its claims, not of its signature."""
+    keys = server.backend._keys
+    key = server.app.locked(lambda: keys.signer(pool.user_pool_id, "access"))
+    return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": key.kid})
+
+
+def test_an_id_token_is_not_an_access_token(
+    cognito_user: CognitoUser, cognito_idp_client: Any
+) -> None:
+    assert error_of(cognito_idp_client.get_user, AccessToken=cognito_user.id_token) == (
+        INVALID_ACCESS_TOKEN
+    )
+
+
+@pytest.mark.parametrize("token_use", ["id", None])
+def test_a_token_of_the_pools_access_key_is_an_access_token_only_by_its_token_use(
+    token_use: str | None,
+    cognito_emulator: EmulatorServer,
+    cognito_pool: PoolConfig,
+    cognito_user: CognitoUser,
+    cognito_idp_client: Any,
+) -> None:
+    """A good signature of the pool's key is not enough: the claims must say "access"."""
+    claims = claims_of(cognito_user.access_token)
+    del claims["token_use"]
+    if token_use is not None:
+        claims["token_use"] = token_use
+    token = signed_with_the_pools_access_key(cognito_emulator, cognito_pool, claims)
+
+    assert error_of(cognito_idp_client.get_user, AccessToken=token) == INVALID_ACCESS_TOKEN
+
+
+def test_a_token_of_the_pools_key_naming_another_issuer_is_refused(
+    cognito_emulator: EmulatorServer,
+    cognito_pool: PoolConfig,
+    cognito_user: CognitoUser,
+    cognito_idp_client: Any,
+) -> None:
+    claims = {**claims_of(cognito_user.access_token), "iss": "https://issuer.example.com"}
+    token = signed_with_the_pools_access_key(cognito_emulator, cognito_pool, claims)
+
+    assert error_of(cognito_idp_client.get_user, AccessToken=token) == INVALID_ACCESS_TOKEN
+
+
+def test_a_token_whose_kid_is_not_a_string_is_refused_not_a_server_error(
+    cognito_user: CognitoUser, cognito_idp_client: Any
+) -> None:
+    """RFC 7515 §4.1.4: a kid is a string. The header is encoded by hand (PyJWT encodes no other
+    kid); payload and signature are the user's real token's."""
+    header = json.dumps({"alg": "RS256", "kid": [1]}).encode()
+    _, payload, signature = cognito_user.access_token.split(".")
+    encoded = base64.urlsafe_b64encode(header).rstrip(b"=").decode("ascii")
+
+    token = f"{encoded}.{payload}.{signature}"
+
+    assert error_of(cognito_idp_client.get_user, AccessToken=token) == INVALID_ACCESS_TOKEN
+
+
+def test_a_token_without_exp_has_expired(
+    cognito_emulator: EmulatorServer,
+    cognito_pool: PoolConfig,
+    cognito_user: CognitoUser,
+    cognito_idp_client: Any,
+) -> None:
+    """Every token the emulator signs has exp; one without has no time it is valid until."""
+    claims = claims_of(cognito_user.access_token)
+    del claims["exp"]
+    token = signed_with_the_pools_access_key(cognito_emulator, cognito_pool, claims)
+
+    assert error_of(cognito_idp_client.get_user, AccessToken=token) == EXPIRED_ACCESS_TOKEN
+
+
+def test_an_access_token_has_expired_at_the_instant_of_its_exp(
+    monkeypatch: pytest.MonkeyPatch,
+    cognito_emulator: EmulatorServer,
+    cognito_user: CognitoUser,
+    cognito_idp_client: Any,
+) -> None:
+    """RFC 7519 §4.1.4: the token "MUST NOT be accepted" on or after its exp. The emulator clock
+    is stopped at exp (it otherwise moves on with real time)."""
+    expires_at = float(claims_of(cognito_user.access_token)["exp"])
+    monkeypatch.setattr(cognito_emulator.backend.clock, "now", lambda: expires_at)
+
+    assert error_of(cognito_idp_client.get_user, AccessToken=cognito_user.access_token) == (
+        EXPIRED_ACCESS_TOKEN
+    )
+
+
+@pytest.mark.parametrize("hours", [-2, 2], ids=["clock-moved-back", "clock-moved-forward"])
+def test_token_times_are_judged_by_the_emulator_clock_not_the_wall_clock(
+    hours: int,
+    cognito_emulator: EmulatorServer,
+    cognito_pool: PoolConfig,
+    cognito_idp_client: Any,
+) -> None:
+    """Tokens issued after the emulator clock moved are good on it: two hours back, exp is an
+    hour in the wall clock's past; two hours ahead, iat is in the wall clock's future."""
+    cognito_emulator.advance_clock(hours * 3600)
+    user = create_confirmed_user(cognito_emulator, cognito_pool, cognito_idp_client)
+
+    assert cognito_idp_client.get_user(AccessToken=user.access_token)["Username"] == user.username
+
+
+def test_a_not_before_passed_on_the_emulator_clock_is_accepted(
+    cognito_emulator: EmulatorServer, cognito_pool: PoolConfig, cognito_idp_client: Any
+) -> None:
+    """Cognito's tokens have no nbf; one that has passed on the emulator clock (though it is
+    still in the wall clock's future) does not make a token unusable."""
+    cognito_emulator.advance_clock(2 * 3600)
+    user = create_confirmed_user(cognito_emulator, cognito_pool, cognito_idp_client)
+    claims = claims_of(user.access_token)
+    token = signed_with_the_pools_access_key(
+        cognito_emulator, cognito_pool, {**claims, "nbf": claims["iat"]}
+    )
+
+    assert cognito_idp_client.get_user(AccessToken=token)["Username"] == user.username
 
 
 def test_global_sign_out_revokes_access_and_refresh_tokens(

@@ -248,6 +248,17 @@ def test_client_id_given_twice_is_an_error_page(login_pool: LoginPool) -> None:
     )
 
 
+def test_redirect_uri_given_twice_is_an_error_page(login_pool: LoginPool) -> None:
+    """Which of the two the app meant is unknown, so neither is redirected to."""
+    query = [*login_pool.authorize_query().items(), ("redirect_uri", LOCAL_CALLBACK)]
+
+    response = login_pool.browser().get("/oauth2/authorize", query)
+
+    assert response.status_code == 400
+    assert "location" not in response.headers
+    assert alert(response.text) == "The redirect_uri parameter must be given once."
+
+
 def test_a_client_id_that_is_not_utf8_is_an_error_page_not_a_crash(login_pool: LoginPool) -> None:
     response = login_pool.browser().get("/oauth2/authorize?client_id=%FF%FE&redirect_uri=x")
 

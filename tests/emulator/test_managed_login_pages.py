@@ -240,6 +240,7 @@ def test_a_csrf_token_without_its_cookie_is_refused(login_pool: LoginPool) -> No
     )
 
     assert answer.status_code == 403
+    assert alert(answer.text) == CSRF_REFUSED
     assert outstanding_codes(login_pool) == 0
 
 

@@ -7,12 +7,16 @@ developerguide/token-endpoint.html). Its error map answers every error with HTTP
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import Any
 
 import httpx
 import pytest
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
+from cognito_emulator.clock import Clock
+from cognito_emulator.oauth import CODE_LIFETIME_SECONDS, AuthorizationCodes
 from cognito_emulator.server import EmulatorServer
 from tests.emulator.oauth_harness import (
     CALLBACK,
@@ -116,6 +120,54 @@ def test_a_code_expires_after_five_minutes(
     assert refusal(response)[1]["error"] == "invalid_grant"
 
 
+class StoppedClock(Clock):
+    """The emulator clock stopped, so a bound is checked at its exact instant."""
+
+    def __init__(self, now: float) -> None:
+        super().__init__()
+        self.current = now
+
+    def now(self) -> float:
+        return self.current
+
+
+def issue(codes: AuthorizationCodes) -> str:
+    return codes.issue(
+        pool_id="pool",
+        client_id="client",
+        redirect_uri=CALLBACK,
+        username=USERNAME,
+        scopes=("openid",),
+        auth_time=0,
+    )
+
+
+def test_a_code_is_good_until_the_instant_its_five_minutes_end() -> None:
+    issued_at = 1_000_000.0
+    clock = StoppedClock(issued_at)
+    codes = AuthorizationCodes(clock)
+    before_the_end, at_the_end = issue(codes), issue(codes)
+
+    clock.current = issued_at + CODE_LIFETIME_SECONDS - 0.5
+    assert codes.take(before_the_end) is not None
+    clock.current = issued_at + CODE_LIFETIME_SECONDS
+    assert codes.take(at_the_end) is None
+
+
+def test_at_the_cap_the_oldest_code_is_forgotten() -> None:
+    """Outstanding codes are bounded (like every store of the emulator); the oldest goes first
+    and is then refused like any unknown code."""
+    codes = AuthorizationCodes(StoppedClock(1_000_000.0), max_codes=2)
+    oldest, second, newest = issue(codes), issue(codes), issue(codes)
+
+    assert len(codes) == 2
+    assert [codes.take(code) is not None for code in (oldest, second, newest)] == [
+        False,
+        True,
+        True,
+    ]
+
+
 def test_a_code_is_bound_to_its_client(pool: OAuthPool) -> None:
     code = pool.issue_code(client_id=pool.spa_client_id)
 
@@ -200,6 +252,46 @@ def test_a_pkce_code_without_its_verifier_is_invalid_grant_and_spent(
 
     assert refusal(response) == (400, {"error": "invalid_grant", "error_description": description})
     assert refusal(retried)[1]["error"] == "invalid_grant"
+
+
+def test_a_verifier_that_is_not_ascii_matches_no_challenge(pool: OAuthPool) -> None:
+    """RFC 7636 §4.1: a verifier is unreserved ASCII characters, and S256 hashes its ASCII
+    bytes (§4.2). One that is not ASCII is refused, even with the challenge an app would
+    compute from its UTF-8 bytes."""
+    verifier = "\u00e9" * 43
+    utf8_digest = hashlib.sha256(verifier.encode()).digest()
+    challenge = base64.urlsafe_b64encode(utf8_digest).rstrip(b"=").decode("ascii")
+    code = pool.issue_code(client_id=pool.spa_client_id, code_challenge=challenge)
+
+    response = pool.post_token(
+        code_request(code, client_id=pool.spa_client_id, code_verifier=verifier)
+    )
+
+    assert refusal(response) == (
+        400,
+        {
+            "error": "invalid_grant",
+            "error_description": "code_verifier does not match the code_challenge.",
+        },
+    )
+
+
+def test_a_code_challenge_that_is_not_ascii_matches_no_verifier(pool: OAuthPool) -> None:
+    """/oauth2/authorize takes the code_challenge as the app sends it, so it may be any text;
+    it is then just a challenge no verifier answers (not a server error)."""
+    code = pool.issue_code(client_id=pool.spa_client_id, code_challenge="d\u00e9fi-" * 8)
+
+    response = pool.post_token(
+        code_request(code, client_id=pool.spa_client_id, code_verifier=PKCE_VERIFIER)
+    )
+
+    assert refusal(response) == (
+        400,
+        {
+            "error": "invalid_grant",
+            "error_description": "code_verifier does not match the code_challenge.",
+        },
+    )
 
 
 def test_a_code_of_a_user_disabled_since_is_invalid_grant(
@@ -507,6 +599,52 @@ def test_failed_client_authentication_is_invalid_client(
     response = pool.post_token(data, headers=headers)
 
     assert refusal(response) == (400, {"error": "invalid_client", "error_description": description})
+
+
+def test_basic_credentials_with_characters_outside_base64_are_invalid_client(
+    pool: OAuthPool,
+) -> None:
+    """RFC 7617 §2: the credentials are token68, base64 characters only; a decoder that skipped
+    the others would authenticate this client."""
+    encoded = basic_header(*web(pool)).removeprefix("Basic ")
+
+    response = pool.post_token(
+        code_request(pool.issue_code()),
+        headers={"Authorization": f"Basic {encoded[:8]}!!{encoded[8:]}"},
+    )
+
+    assert refusal(response) == (
+        400,
+        {
+            "error": "invalid_client",
+            "error_description": "The Basic credentials are not base64 of client_id:client_secret.",
+        },
+    )
+
+
+def test_basic_credentials_after_more_than_one_space_authenticate(pool: OAuthPool) -> None:
+    """RFC 9110 §11.4: credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]."""
+    encoded = basic_header(*web(pool)).removeprefix("Basic ")
+
+    response = pool.post_token(
+        code_request(pool.issue_code()), headers={"Authorization": f"Basic  {encoded}"}
+    )
+
+    assert response.status_code == 200
+
+
+def test_the_client_id_ends_at_the_first_colon_of_basic_credentials(pool: OAuthPool) -> None:
+    """RFC 7617 §2: user-id and password are split at the first colon (a client_id has none;
+    a secret may). So this is the web client with a wrong secret."""
+    response = pool.post_token(
+        code_request(pool.issue_code()),
+        basic=(pool.web_client_id, f"{pool.web_client_secret}:extra"),
+    )
+
+    assert refusal(response) == (
+        400,
+        {"error": "invalid_client", "error_description": "Client authentication failed."},
+    )
 
 
 def test_a_client_of_another_pool_is_invalid_client(

@@ -312,7 +312,7 @@ class OAuthGrantFlows:
             return client
         if not secret:
             raise refuse("This app client has a secret: send it with HTTP Basic or client_secret.")
-        if not hmac.compare_digest(client.secret.encode(), secret.encode("utf-8", "replace")):
+        if not hmac.compare_digest(client.secret.encode(), secret.encode()):
             raise refuse("Client authentication failed.")
         return client
 

@@ -199,9 +199,12 @@ async def _read_form(request: Request) -> dict[str, str]:
 
 
 def _csrf_matches(request: Request, form: Mapping[str, str]) -> bool:
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    field = form.get(CSRF_FIELD, "")
-    return bool(cookie) and secrets.compare_digest(cookie.encode(), field.encode())
+    """Double submit: the form's token is the browser's XSRF-TOKEN cookie, and there is one."""
+    cookie = request.cookies.get(CSRF_COOKIE)
+    field = form.get(CSRF_FIELD)
+    if not cookie or field is None:
+        return False
+    return secrets.compare_digest(cookie.encode(), field.encode())
 
 
 # -- answers --------------------------------------------------------------------------------------
