@@ -249,6 +249,12 @@ MUTATION_SCOPE = {
         "xǁAuthorizationCodesǁissue",
         "xǁAuthorizationCodesǁtake",
     ],
+    "cognito_emulator/expiring_records.py": [  # ... (the store codes and login sessions share)
+        "xǁExpiringRecordsǁadd",
+        "xǁExpiringRecordsǁget",
+        "xǁExpiringRecordsǁpop",
+        "xǁExpiringRecordsǁ_drop_expired",
+    ],
     "cognito_emulator/flows/oauth_grants.py": [  # ... redeemed only by their client...
         "xǁOAuthGrantFlowsǁ_redeem_code",
         "xǁOAuthGrantFlowsǁ_client_credentials",

@@ -12,11 +12,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from cognito_emulator.clock import Clock
+from cognito_emulator.expiring_records import ExpiringRecords
 from cognito_emulator.tokens import ACCESS_SCOPE
 
 # The scopes Cognito defines itself; every other scope is `{resource server}/{scope}`.
@@ -74,8 +73,7 @@ class AuthorizationCodes:
 
     def __init__(self, clock: Clock, max_codes: int = MAX_OUTSTANDING_CODES) -> None:
         self._clock = clock
-        self._max_codes = max_codes
-        self._grants: OrderedDict[str, AuthorizationGrant] = OrderedDict()
+        self._grants = ExpiringRecords[AuthorizationGrant](clock, max_codes)
 
     def __len__(self) -> int:
         return len(self._grants)
@@ -92,42 +90,23 @@ class AuthorizationCodes:
         nonce: str | None = None,
         code_challenge: str | None = None,
     ) -> str:
-        now = self._clock.now()
-        self._drop_expired(now)
-        while len(self._grants) >= self._max_codes:
-            self._grants.popitem(last=False)
-        code = secrets.token_urlsafe(32)
-        self._grants[code] = AuthorizationGrant(
-            pool_id=pool_id,
-            client_id=client_id,
-            redirect_uri=redirect_uri,
-            username=username,
-            scopes=scopes,
-            auth_time=auth_time,
-            expires_at=now + CODE_LIFETIME_SECONDS,
-            nonce=nonce,
-            code_challenge=code_challenge,
+        return self._grants.add(
+            AuthorizationGrant(
+                pool_id=pool_id,
+                client_id=client_id,
+                redirect_uri=redirect_uri,
+                username=username,
+                scopes=scopes,
+                auth_time=auth_time,
+                expires_at=self._clock.now() + CODE_LIFETIME_SECONDS,
+                nonce=nonce,
+                code_challenge=code_challenge,
+            )
         )
-        return code
 
     def take(self, code: str) -> AuthorizationGrant | None:
         """The grant of an unexpired code, which is spent by asking; None for any other code."""
-        grant = self._grants.pop(code, None)
-        if grant is None or grant.expires_at <= self._clock.now():
-            return None
-        return grant
-
-    def forget_pool(self, pool_id: str) -> None:
-        for code in [code for code, grant in self._grants.items() if grant.pool_id == pool_id]:
-            del self._grants[code]
+        return self._grants.pop(code)
 
     def clear(self) -> None:
         self._grants.clear()
-
-    def _drop_expired(self, now: float) -> None:
-        # Codes are kept in issue order and all live equally long: expired ones are at the front.
-        while self._grants:
-            code, grant = next(iter(self._grants.items()))
-            if grant.expires_at > now:
-                return
-            del self._grants[code]
