@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
 
+from cognito_emulator.domain_names import PREFIX_DOMAIN, RESERVED_DOMAIN_WORDS, reserved_word_in
+
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
@@ -69,9 +71,6 @@ CALLBACK_URLS = (f"{SERVICE_URL}/auth/callback", f"{SERVICE_URL}/docs/oauth2-red
 SWAGGER_REDIRECT_URL = CALLBACK_URLS[1]
 LOGOUT_URLS = (f"{SERVICE_URL}/",)
 
-# A prefix Cognito accepts: the API model's DomainType pattern, without these reserved words.
-DOMAIN_PREFIX = re.compile(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?")
-RESERVED_DOMAIN_WORDS = ("aws", "amazon", "cognito")
 # Room left in a 63-character prefix for a suffix that makes it unique ("-2", "-3f9a2c1b").
 MAX_DERIVED_PREFIX_LENGTH = 50
 FALLBACK_DOMAIN_PREFIX = "kit"
@@ -141,11 +140,11 @@ def user_pool_domain_request(user_pool_id: str, domain_prefix: str) -> dict[str,
 def domain_prefix_problem(prefix: str) -> str | None:
     """Why Cognito would refuse `prefix` as a domain prefix (None if it would not), so a caller
     can stop before creating anything."""
-    if not DOMAIN_PREFIX.fullmatch(prefix):
+    if not PREFIX_DOMAIN.fullmatch(prefix):
         return "use 1 to 63 lower-case letters, digits and hyphens, not starting or ending with '-'"
-    reserved = [word for word in RESERVED_DOMAIN_WORDS if word in prefix]
-    if reserved:
-        return f"Cognito refuses prefixes containing {reserved[0]!r}"
+    reserved = reserved_word_in(prefix)
+    if reserved is not None:
+        return f"Cognito refuses prefixes containing {reserved!r}"
     return None
 
 

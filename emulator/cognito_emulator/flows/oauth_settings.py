@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 from botocore.model import ListShape, Shape, StructureShape
 
+from cognito_emulator.domain_names import CUSTOM_DOMAIN, PREFIX_DOMAIN, reserved_word_in
 from cognito_emulator.exceptions import CognitoError, InvalidParameterException
 from cognito_emulator.moto_adapter import EMULATOR_ACCOUNT_ID, Domain, MotoAdapter, Pool
 from cognito_emulator.oauth import STANDARD_SCOPES
@@ -40,10 +41,6 @@ from cognito_emulator.validation import input_shapes, required
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
 
-DOMAIN_LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
-PREFIX_DOMAIN = re.compile(DOMAIN_LABEL)
-CUSTOM_DOMAIN = re.compile(rf"(?=.{{1,63}}$){DOMAIN_LABEL}(?:\.{DOMAIN_LABEL})+")
-RESERVED_DOMAIN_WORDS = ("aws", "amazon", "cognito")
 MANAGED_LOGIN_VERSIONS = (1, 2)
 DEFAULT_MANAGED_LOGIN_VERSION = 1  # the classic hosted UI
 # Cognito's own message lists the flows in this order (not the API model's).
@@ -183,9 +180,9 @@ def _check_prefix(name: str) -> None:
             "lower-case letters, numbers, and hyphens. Please enter a different name that "
             f"follows this format: ^{PREFIX_DOMAIN.pattern}$"
         )
-    for word in RESERVED_DOMAIN_WORDS:
-        if word in name:
-            raise InvalidParameterException(f"Domain cannot contain reserved word: {word}")
+    reserved = reserved_word_in(name)
+    if reserved is not None:
+        raise InvalidParameterException(f"Domain cannot contain reserved word: {reserved}")
 
 
 def _check_custom_domain(name: str) -> None:
