@@ -30,6 +30,7 @@ import contextlib
 import datetime
 import inspect
 import json
+import secrets
 import types
 import uuid
 from collections.abc import Callable, Container, Iterator, Mapping
@@ -84,6 +85,11 @@ class User:
     @password.setter
     def password(self, password: str) -> None:
         self._user.password = password
+
+    def has_password(self, password: str) -> bool:
+        """Whether `password` is the user's, compared in constant time."""
+        stored = self._user.password
+        return stored is not None and secrets.compare_digest(stored.encode(), password.encode())
 
     @property
     def status(self) -> str:

@@ -56,7 +56,7 @@ class AccessTokenFlows:
         _, pool, user = self._authenticated(body)
         previous = required(body, "PreviousPassword")
         proposed = required(body, "ProposedPassword")
-        if user.password != previous:
+        if not user.has_password(previous):
             raise NotAuthorizedException(INCORRECT_CREDENTIALS)
         policy.check_password(pool, proposed)
         user.password = proposed

@@ -127,7 +127,7 @@ class AuthenticationFlows:
             raise UserNotFoundException(USER_NOT_FOUND)
         if not user.enabled:
             raise NotAuthorizedException("User is disabled.")
-        if user.password != password:
+        if not user.has_password(password):
             raise NotAuthorizedException(INCORRECT_CREDENTIALS)
         _check_status_allows_sign_in(user)
         challenge = self.moto.challenge_after_password(operation, body, pool, user)

@@ -21,7 +21,6 @@ Codes, messages and password rules come from the same flows as the API's (`SignU
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -185,7 +184,7 @@ class ManagedLoginFlows:
             raise FormProblem(INCORRECT_CREDENTIALS)
         if not user.enabled:
             raise FormProblem("User is disabled.")
-        if not _password_matches(user, password):
+        if not user.has_password(password):
             raise FormProblem(INCORRECT_CREDENTIALS)
         self.sessions.end(page.session_id)  # a new sign-in replaces whatever the browser had
         if user.status == "UNCONFIRMED":
@@ -444,11 +443,6 @@ def _username_label(pool: Pool) -> str:
     if not labels:
         return "Username"
     return " or ".join([labels[0], *(label.lower() for label in labels[1:])])
-
-
-def _password_matches(user: User, password: str) -> bool:
-    stored = user.password
-    return stored is not None and secrets.compare_digest(stored.encode(), password.encode())
 
 
 def _new_password(form: Mapping[str, str]) -> str:
