@@ -29,6 +29,7 @@ from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 from mypy_boto3_cognito_idp.literals import OAuthFlowTypeType
 from mypy_boto3_cognito_idp.type_defs import UserPoolClientTypeTypeDef, UserTypeTypeDef
 
+from cognito_emulator.clock import Clock
 from cognito_emulator.oauth import AuthorizationGrant
 from cognito_emulator.server import EmulatorServer
 
@@ -477,3 +478,14 @@ def fragment_of(location: str) -> dict[str, str]:
 def page_path(page: str, parameters: dict[str, str]) -> str:
     """Where the pages send a browser: `/domains/{DOMAIN}/{page}?{parameters}`."""
     return f"/domains/{DOMAIN}/{page}?{urlencode(parameters)}"
+
+
+class StoppedClock(Clock):
+    """The emulator clock stopped, so a bound is checked at its exact instant."""
+
+    def __init__(self, now: float) -> None:
+        super().__init__()
+        self.current = now
+
+    def now(self) -> float:
+        return self.current

@@ -15,7 +15,6 @@ import httpx
 import pytest
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-from cognito_emulator.clock import Clock
 from cognito_emulator.oauth import CODE_LIFETIME_SECONDS, AuthorizationCodes
 from cognito_emulator.server import EmulatorServer
 from tests.emulator.oauth_harness import (
@@ -25,6 +24,7 @@ from tests.emulator.oauth_harness import (
     PKCE_VERIFIER,
     USERNAME,
     OAuthPool,
+    StoppedClock,
     basic_header,
     create_login_client,
     create_oauth_pool,
@@ -118,17 +118,6 @@ def test_a_code_expires_after_five_minutes(
     response = pool.post_token(code_request(code), basic=web(pool))
 
     assert refusal(response)[1]["error"] == "invalid_grant"
-
-
-class StoppedClock(Clock):
-    """The emulator clock stopped, so a bound is checked at its exact instant."""
-
-    def __init__(self, now: float) -> None:
-        super().__init__()
-        self.current = now
-
-    def now(self) -> float:
-        return self.current
 
 
 def issue(codes: AuthorizationCodes) -> str:
