@@ -180,7 +180,8 @@ def typecheck(session: nox.Session) -> None:
 
 @kit_session
 def browser(session: nox.Session) -> None:
-    """Headless Chromium checks of Swagger UI (Authorize, /users/me) and the Locust web UI."""
+    """Headless Chromium checks of Swagger UI (password and authorization-code Authorize,
+    /users/me), the Locust web UI and the emulator's login page."""
     Kit(session).run("python", "-m", "load_tests.browser", *session.posargs)
 
 
@@ -215,6 +216,7 @@ MUTATION_SCOPE = {
         "x__cache_key",
         "x__signing_jwk",
         "x__is_finite_number",
+        "x_is_machine_token",
     ],
     "app/core/revocation.py": [  # revocation: the logout mark's check...
         "xǁRevocationCheckerǁdecides_alone",
@@ -226,14 +228,25 @@ MUTATION_SCOPE = {
     "app/crud.py": ["x_revoke_tokens_issued_before"],  # ... and its forward-only update
     "app/core/auth.py": ["*"],  # admission: the one rule...
     "app/core/user_rows.py": ["*"],  # ... on a row no older than a logout's wait...
-    "app/api/deps.py": [  # ... as requests meet it: bearer token, claims, scopes, groups
-        "xǁBearerTokenǁ__call__",
+    "app/api/deps.py": [  # ... as requests meet it: bearer token, claims, user or machine,
+        "xǁBearerTokenǁ__call__",  # scopes, groups
         "x_verified_claims",
+        "x_get_caller",
         "x_get_authenticated",
         "x_require_scopes",
         "x_require_groups",
+        "x_require_admin",
+        "x__member_of_any",
     ],
-    "app/api/routes/users.py": ["x__sign_in"],  # ... and as sign-in meets it
+    "app/api/sign_in.py": ["x_sign_in"],  # ... and as sign-in meets it (nonce included)
+    "app/core/web_sign_in.py": [  # web sign-in: state cookie, state, docs' token requests
+        "xǁWebSignInǁreturned",
+        "xǁWebSignInǁ_pending",
+        "xǁWebSignInǁcheck_docs_redemption",
+        "x_missing_settings",
+        "x_given_once",
+        "x__tokens_of",
+    ],
     "cognito_emulator/secret_hash.py": ["*"],  # SECRET_HASH, in the emulator...
     "app/core/cognito.py": ["xǁCognitoClientǁsecret_hash"],  # ... and in the service
     "cognito_emulator/codes.py": [  # codes: issued, redeemed once, forgotten with their user

@@ -12,8 +12,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.body_limit import RequestBodyLimit
+from app.api.docs import install_docs
 from app.api.errors import install_error_handlers
 from app.api.main import api_router
+from app.api.routes.auth import SignInCookieCleared
 from app.core.config import Settings
 from app.core.migrations import SchemaNotMigratedError
 from app.core.services import ServicesProvider
@@ -21,9 +23,16 @@ from app.core.services import ServicesProvider
 DESCRIPTION = """\
 Sign-up, verification, login and token-verified routes on AWS Cognito.
 
-Use **Authorize** with a verified user's username and password (leave client_id and
-client_secret empty): Swagger UI posts them to `/users/login` and sends the access token on every
-call.
+**Authorize** sends the access token on every call. Two ways to get one:
+
+- **authorizationCode** (when the service has AWS_COGNITO_DOMAIN): press Authorize, sign in on the
+  pool's login page, come back here. Open these docs at the service's SERVICE_PUBLIC_URL
+  (`http://localhost:8000/docs` by default): Swagger UI returns to this page's own address,
+  which the app client must list among its callback URLs.
+- **password**: a verified user's username and password, posted to `/users/login`.
+
+Leave client_secret empty either way: the service holds the app client's secret. A web app signs
+its users in with `/auth/login` (in a browser) instead.
 """
 
 
@@ -67,12 +76,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             services.close()
 
     # Swagger UI and ReDoc served from the package, not a CDN: the docs work offline and
-    # behind egress-restricted networks, and the page loads nothing from third parties.
+    # behind egress-restricted networks, and the page loads nothing from third parties. /docs
+    # is app/api/docs.py's: FastAPIOffline's cannot set up Swagger UI's OAuth (initOAuth).
     application = FastAPIOffline(
-        title="cognito-kit", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
+        title="cognito-kit",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
     )
     application.state.services = services
     install_error_handlers(application)
+    install_docs(application, lambda: services.settings)
     application.include_router(api_router)
 
     @application.get("/", include_in_schema=False)
@@ -83,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.add_middleware(
         RequestBodyLimit, max_bytes=lambda: services.settings.MAX_REQUEST_BODY_BYTES
     )
+    application.add_middleware(SignInCookieCleared, settings=lambda: services.settings)
     application.add_middleware(OneLineStartupRefusal)
     return application
 

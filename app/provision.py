@@ -1,25 +1,34 @@
-"""`nox -s provision` (`python -m app.provision`): create the service's user pool, write `.env`.
+"""`nox -s provision` (`python -m app.provision`): make the service's user pool, write `.env`.
+
+The pool, its resource server, domain, app clients and "admin" group are the kit's one pool
+definition (`cognito_emulator.pool_definition`), the one the emulator bootstraps and the
+contract tests run on; only deletion protection, the domain prefix and the service's URL are
+chosen here. Running it again updates rather than duplicates: the pool of that name is found
+(two of that name stop it before anything changes) and its settings, resource server and app
+clients (found by name) are set to the definition again, keeping their ids and secrets; the
+domain it has is kept; what is missing is created. A first run creates everything.
 
 Against real AWS it uses boto3's usual credentials (environment, profile, SSO, instance role);
-the identity needs cognito-idp:CreateUserPool, CreateResourceServer, CreateUserPoolDomain,
-CreateUserPoolClient and CreateGroup. With `--endpoint-url` it provisions the emulator instead
-(dummy credentials if none are configured).
+the identity needs cognito-idp:ListUserPools, DescribeUserPool, CreateUserPool, UpdateUserPool,
+ListResourceServers, CreateResourceServer, UpdateResourceServer, CreateUserPoolDomain,
+ListUserPoolClients, DescribeUserPoolClient, CreateUserPoolClient, UpdateUserPoolClient,
+ListGroups and CreateGroup. With `--endpoint-url` it provisions the emulator instead (dummy
+credentials if none are configured).
 
-The pool, its app client and the "admin" group are the kit's one pool definition
-(`cognito_emulator.pool_definition`), the one the emulator bootstraps and the contract tests run
-on; only deletion protection and the domain prefix are chosen here. Deletion protection: on for
-real AWS, off for an endpoint. The domain prefix: `--domain-prefix`, else one derived from the
-pool name with a random suffix ("kit-3f9a2c1b"), because a prefix must be unique among all of
-AWS's customers in the region and Cognito refuses one holding "aws", "amazon" or "cognito".
+Deletion protection: on for real AWS, off for an endpoint. The domain prefix, for a pool that
+has no domain yet: `--domain-prefix`, else one derived from the pool name with a random suffix
+("kit-3f9a2c1b"), because a prefix must be unique among all of AWS's customers in the region and
+Cognito refuses one holding "aws", "amazon" or "cognito". The service's URL (`--service-url`,
+default http://localhost:8000) gives the app client's callback and sign-out URLs and the
+service's SERVICE_PUBLIC_URL.
 
 The `.env` is updated in place with python-dotenv: the keys written here replace earlier values,
 other lines (DATABASE_URL, ...) are kept; the file is readable by its owner only (it holds the
-secret).
+secrets).
 """
 
 import argparse
 import os
-import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,10 +42,17 @@ from cognito_emulator.bootstrap import DOMAINS_PATH
 from cognito_emulator.pool_definition import (
     DEFAULT_CLIENT_NAME,
     DEFAULT_POOL_NAME,
+    DEFAULT_SERVICE_URL,
+    RESOURCE_SERVER_IDENTIFIER,
+    Change,
+    PoolChanges,
+    PoolConflict,
     boto3_call,
-    create_pool,
-    domain_prefix_for,
+    callback_urls,
     domain_prefix_problem,
+    ensure_pool,
+    logout_urls,
+    service_url_problem,
 )
 
 if TYPE_CHECKING:
@@ -44,8 +60,8 @@ if TYPE_CHECKING:
 
 ENDPOINT_KEY = "AWS_COGNITO_ENDPOINT_URL"
 DOMAIN_KEY = "AWS_COGNITO_DOMAIN"
+SERVICE_URL_KEY = "SERVICE_PUBLIC_URL"
 OWNER_ONLY = 0o600
-DOMAIN_SUFFIX_BYTES = 4
 
 
 def _domain_prefix(value: str) -> str:
@@ -55,10 +71,20 @@ def _domain_prefix(value: str) -> str:
     return value
 
 
+def _service_url(value: str) -> str:
+    """The URL without its trailing slashes, if Cognito and the service would take it."""
+    url = value.rstrip("/")
+    problem = service_url_problem(url)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{value!r}: {problem}")
+    return url
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="nox -s provision --",
-        description="Create a Cognito user pool and app client for the service; write .env.",
+        description="Create or update the service's Cognito user pool and app clients; write "
+        ".env. Safe to run again: it updates what exists.",
     )
     parser.add_argument(
         "--region",
@@ -70,8 +96,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--domain-prefix",
         type=_domain_prefix,
-        help="the pool's domain prefix, unique in the region across AWS (default: from the pool "
-        "name plus a random suffix, such as kit-3f9a2c1b)",
+        help="the domain prefix of a pool that has no domain yet, unique in the region across "
+        "AWS (default: from the pool name plus a random suffix, such as kit-3f9a2c1b)",
+    )
+    parser.add_argument(
+        "--service-url",
+        type=_service_url,
+        default=DEFAULT_SERVICE_URL,
+        help="where browsers reach the service: sign-in returns to URL/auth/callback and "
+        f"URL/docs/oauth2-redirect, sign-out to URL/ (default: {DEFAULT_SERVICE_URL})",
     )
     parser.add_argument("--env-file", type=Path, default=Path(".env"), help="file to update")
     parser.add_argument(
@@ -97,35 +130,64 @@ def provision(
     deletion_protection: bool,
     domain_prefix: str | None = None,
     endpoint_url: str | None = None,
-) -> dict[str, str]:
-    """Create the pool, its resource server, domain, app clients and admin group; returns the
-    settings the service needs. The domain's URL is Cognito's, or the emulator's for an
-    `endpoint_url`."""
-    prefix = domain_prefix or (
-        f"{domain_prefix_for(pool_name)}-{secrets.token_hex(DOMAIN_SUFFIX_BYTES)}"
-    )
-    created = create_pool(
+    service_url: str = DEFAULT_SERVICE_URL,
+) -> tuple[dict[str, str], PoolChanges]:
+    """Make the pool match the definition (`ensure_pool`); returns the settings the service
+    needs and what was created, updated or kept. The domain's URL is Cognito's, or the
+    emulator's for an `endpoint_url`. PoolConflict when the account's pools or clients make
+    the pool to update ambiguous."""
+    pool = ensure_pool(
         boto3_call(client),
         pool_name=pool_name,
         client_name=client_name,
-        domain_prefix=prefix,
+        domain_prefix=domain_prefix,
         deletion_protection=deletion_protection,
+        service_url=service_url,
     )
+    assert pool.domain_prefix is not None  # ensure_pool gives a pool without a domain one
     region = client.meta.region_name
     domain_url = (
-        f"{endpoint_url.rstrip('/')}{DOMAINS_PATH}/{prefix}"
+        f"{endpoint_url.rstrip('/')}{DOMAINS_PATH}/{pool.domain_prefix}"
         if endpoint_url
-        else f"https://{prefix}.auth.{region}.amazoncognito.com"
+        else f"https://{pool.domain_prefix}.auth.{region}.amazoncognito.com"
     )
-    return {
+    values = {
         "AWS_REGION": region,
-        "AWS_COGNITO_USER_POOL_ID": created.user_pool_id,
-        "AWS_COGNITO_APP_CLIENT_ID": created.client_id,
-        "AWS_COGNITO_APP_CLIENT_SECRET": created.client_secret,
-        "AWS_COGNITO_MACHINE_CLIENT_ID": created.machine_client_id,
-        "AWS_COGNITO_MACHINE_CLIENT_SECRET": created.machine_client_secret,
+        "AWS_COGNITO_USER_POOL_ID": pool.user_pool_id,
+        "AWS_COGNITO_APP_CLIENT_ID": pool.client_id,
+        "AWS_COGNITO_APP_CLIENT_SECRET": pool.client_secret,
+        "AWS_COGNITO_MACHINE_CLIENT_ID": pool.machine_client_id,
+        "AWS_COGNITO_MACHINE_CLIENT_SECRET": pool.machine_client_secret,
+        "AWS_COGNITO_ACCEPTED_CLIENT_IDS": pool.machine_client_id,
         DOMAIN_KEY: domain_url,
+        SERVICE_URL_KEY: service_url,
     }
+    return values, pool.changes
+
+
+def summary(values: dict[str, str], changes: PoolChanges, env_file: Path) -> list[str]:
+    """What was created, updated or kept, and where the settings went (no secrets)."""
+    service_url = values[SERVICE_URL_KEY]
+    parts: list[tuple[Change | None, str]] = [
+        (changes.pool, f"user pool {values['AWS_COGNITO_USER_POOL_ID']} in {values['AWS_REGION']}"),
+        (changes.resource_server, f"resource server {RESOURCE_SERVER_IDENTIFIER}"),
+        (changes.domain, f"domain {values[DOMAIN_KEY]}"),
+        (
+            changes.app_client,
+            f"app client {values['AWS_COGNITO_APP_CLIENT_ID']} (secret written, not shown)",
+        ),
+        (
+            changes.machine_client,
+            f"machine client {values['AWS_COGNITO_MACHINE_CLIENT_ID']} (secret written, not shown)",
+        ),
+        *((change, f"group {name}") for name, change in changes.groups),
+    ]
+    return [
+        *(f"{change.capitalize()} {part}" for change, part in parts if change is not None),
+        f"Sign-in returns to {' or '.join(callback_urls(service_url))}",
+        f"Sign-out returns to {' '.join(logout_urls(service_url))}",
+        f"Settings written to {env_file}",
+    ]
 
 
 def update_env_file(path: Path, values: dict[str, str], *, remove: Sequence[str] = ()) -> None:
@@ -149,15 +211,16 @@ def update_env_file(path: Path, values: dict[str, str], *, remove: Sequence[str]
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        values = provision(
+        values, changes = provision(
             idp_client(args.region, args.endpoint_url),
             pool_name=args.pool_name,
             client_name=args.client_name,
             deletion_protection=args.endpoint_url is None,
             domain_prefix=args.domain_prefix,
             endpoint_url=args.endpoint_url,
+            service_url=args.service_url,
         )
-    except (BotoCoreError, ClientError) as error:
+    except (BotoCoreError, ClientError, PoolConflict) as error:
         print(f"provision: {error}", file=sys.stderr)
         return 1
     if args.endpoint_url:
@@ -166,11 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         # Real AWS: a leftover emulator endpoint would silently send the service elsewhere.
         update_env_file(args.env_file, values, remove=[ENDPOINT_KEY])
-    print(f"User pool {values['AWS_COGNITO_USER_POOL_ID']} in {values['AWS_REGION']}")
-    print(f"App client {values['AWS_COGNITO_APP_CLIENT_ID']} (secret written, not shown)")
-    print(f"Machine client {values['AWS_COGNITO_MACHINE_CLIENT_ID']} (secret written, not shown)")
-    print(f"Domain {values[DOMAIN_KEY]}")
-    print(f"Settings written to {args.env_file}")
+    print("\n".join(summary(values, changes, args.env_file)))
     return 0
 
 

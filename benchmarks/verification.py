@@ -125,7 +125,7 @@ def measure(*, tokens: int) -> VerificationTimings:
         verifier = TokenVerifier(
             region=pool.region,
             user_pool_id=pool.user_pool_id,
-            client_id=pool.client_id,
+            client_ids=frozenset({pool.client_id}),
             endpoint_url=server.endpoint_url,
         )
         try:

@@ -96,7 +96,7 @@ def make_verifier(verifier_pool: CognitoTarget) -> Callable[[type[TokenVerifier]
         return verifier_class(
             region=verifier_pool.region,
             user_pool_id=verifier_pool.user_pool_id,
-            client_id=verifier_pool.client_id,
+            client_ids=frozenset({verifier_pool.client_id}),
             endpoint_url=shared_emulator().endpoint_url,
             leeway_seconds=VERIFIER_LEEWAY_SECONDS,
         )

@@ -75,7 +75,10 @@ class DivergenceReport:
             write(f"{behaviour.description:<{width}}  {moto:<6}  {emulator}{fixed}")
         fixed_count = sum(1 for b in diverging if b.outcomes.get(EMULATOR) == "ok")
         write("")
-        write("n/a: skipped there, with the reason above (no outbox to read codes, no clock).")
+        write(
+            "n/a: skipped there, with the reason above (no outbox to read codes, no clock to "
+            "move, no pool domain)."
+        )
         write(
             f"moto diverges on {len(diverging)} of {len(self.behaviours)} behaviours; "
             f"the emulator gets {fixed_count} of those right."

@@ -60,12 +60,10 @@ def service_under_test(name: str) -> ServiceUnderTest:
     pool = emulator.bootstrap(pool_name=name, client_name=f"{name}-client")
     database_dir = Path(tempfile.mkdtemp(prefix=f"{name}-db-"))
     atexit.register(shutil.rmtree, database_dir, True)
+    # The pool's settings as the emulator's env file has them: the domain (web sign-in), the
+    # machine client among the accepted ones, the service URL its callbacks are under.
     values: dict[str, Any] = {
-        "AWS_REGION": pool.region,
-        "AWS_COGNITO_USER_POOL_ID": pool.user_pool_id,
-        "AWS_COGNITO_APP_CLIENT_ID": pool.client_id,
-        "AWS_COGNITO_APP_CLIENT_SECRET": pool.client_secret,
-        "AWS_COGNITO_ENDPOINT_URL": pool.endpoint_url,
+        **pool.as_env(),
         "DATABASE_URL": f"sqlite:///{database_dir / 'app.db'}",
         # Rows cached briefly, as deployed, but a logout waits 10 ms instead of half a second.
         "USER_ROW_MAX_AGE_SECONDS": 0.01,

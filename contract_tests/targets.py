@@ -1,9 +1,10 @@
 """Where the Cognito contract runs: the emulator, plain moto_server, or a real user pool.
 
-Every target is reached the same way, through a boto3 ``cognito-idp`` client, so one test body
-runs unchanged on all of them. What differs is spelled out as capabilities: only the emulator has
-an outbox to read confirmation codes from and a clock to move; the others skip, with the reason,
-the few behaviours that need one.
+Every target is reached the same way, through a boto3 ``cognito-idp`` client, and its pool's
+domain (``/oauth2/*``) over HTTP, so one test body runs unchanged on all of them. What differs is
+spelled out as capabilities: only the emulator has an outbox to read confirmation codes from and
+a clock to move; plain moto has no domain at all; a login page can be driven only on this
+machine. The others skip, with the reason, the behaviours that need what they lack.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import httpx
 import pytest
 from botocore.config import Config
 
+from cognito_emulator.login_page_client import LoginPageClient, is_loopback
 from cognito_emulator.pool_definition import boto3_call, create_pool
 from contract_tests.secret_hash import reference_secret_hash
 from devstack.ports import free_port
@@ -39,6 +41,13 @@ AWS_SETTING_NAMES = (
     "AWS_COGNITO_USER_POOL_ID",
     "AWS_COGNITO_APP_CLIENT_ID",
     "AWS_COGNITO_APP_CLIENT_SECRET",
+)
+# Optional on a real pool: without them the OAuth behaviours skip, naming what to set.
+AWS_DOMAIN_SETTING = "AWS_COGNITO_DOMAIN"
+AWS_MACHINE_CLIENT_SETTINGS = ("AWS_COGNITO_MACHINE_CLIENT_ID", "AWS_COGNITO_MACHINE_CLIENT_SECRET")
+MOTO_HAS_NO_DOMAIN = (
+    "moto: plain moto serves no pool domain (no /oauth2/* endpoints, no login pages); "
+    "the behaviour is covered on the emulator"
 )
 # Short timeouts and a single attempt: a contract must see each answer as Cognito gave it,
 # not after botocore retried a throttle or an error away.
@@ -59,9 +68,19 @@ class ClockControl(Protocol):
     def __call__(self, seconds: float) -> float: ...  # pragma: no cover
 
 
+@dataclass(frozen=True)
+class AppClient:
+    """An app client of a target's pool, with its secret (a further one a test creates, or the
+    pool's machine client)."""
+
+    client_id: str
+    client_secret: str
+
+
 @dataclass
 class CognitoTarget:
-    """One user pool and app client with a secret, reached through boto3."""
+    """One user pool and app client with a secret, reached through boto3; and the pool's domain
+    with its machine client, where the target has them (``*_missing`` says why not)."""
 
     name: str
     client: CognitoIdentityProviderClient
@@ -72,6 +91,10 @@ class CognitoTarget:
     jwks_url: str
     outbox: CodeOutbox | None = None
     clock: ClockControl | None = None
+    domain_url: str | None = None
+    domain_missing: str = "the pool has no domain"
+    machine_client: AppClient | None = None
+    machine_client_missing: str = "the pool has no client-credentials app client"
     clock_offset: float = field(default=0.0, init=False)
 
     @property
@@ -111,6 +134,34 @@ class CognitoTarget:
         if self.clock is not None and self.clock_offset:
             self.clock(-self.clock_offset)
         self.clock_offset = 0.0
+
+    def oauth_domain(self) -> str:
+        """Where the pool's domain serves ``/oauth2/*`` and the login pages, or a skip."""
+        if self.domain_url is None:
+            pytest.skip(self.domain_missing)
+        return self.domain_url.rstrip("/")
+
+    def machine(self) -> AppClient:
+        """The pool's client-credentials app client, or a skip."""
+        if self.machine_client is None:
+            pytest.skip(self.machine_client_missing)
+        return self.machine_client
+
+    def login_page(self) -> LoginPageClient:
+        """A new, signed-out browser at the pool's login page, or a skip.
+
+        The emulator's login helper sends HTTP to this machine only; a real pool's hosted UI is
+        signed in to in a browser (the authorization-code behaviours run on the emulator, or on
+        a standalone emulator named by ``AWS_COGNITO_DOMAIN``).
+        """
+        domain = self.oauth_domain()
+        if not is_loopback(domain):
+            pytest.skip(
+                f"{self.name}: the login page at {domain} is not on this machine, and the login "
+                "helper drives pages on 127.0.0.1 only; the authorization-code behaviours run "
+                "on the emulator"
+            )
+        return LoginPageClient(domain)
 
     def fetch_jwks(self) -> dict[str, Any]:
         response = httpx.get(self.jwks_url, timeout=10)
@@ -188,8 +239,10 @@ class MotoServerProcess:
 
 
 def emulator_target(server: EmulatorServer, pool_name: str) -> CognitoTarget:
-    """A fresh pool on the in-process emulator, with its outbox and clock."""
+    """A fresh pool on the in-process emulator, with its outbox, clock, domain and machine
+    client."""
     pool = server.bootstrap(pool_name=pool_name, client_name=f"{pool_name}-client")
+    assert pool.machine_client_id and pool.machine_client_secret, "the bootstrap made no machine"
     return CognitoTarget(
         name="emulator",
         client=local_client(server.endpoint_url, pool.region),
@@ -200,6 +253,8 @@ def emulator_target(server: EmulatorServer, pool_name: str) -> CognitoTarget:
         jwks_url=f"{server.endpoint_url}/{pool.user_pool_id}/.well-known/jwks.json",
         outbox=server.outbox,
         clock=server.advance_clock,
+        domain_url=pool.domain_url,
+        machine_client=AppClient(pool.machine_client_id, pool.machine_client_secret),
     )
 
 
@@ -214,6 +269,8 @@ def moto_target(server: MotoServerProcess, region: str = "us-east-1") -> Cognito
         client_id=client_id,
         client_secret=secret,
         jwks_url=f"{server.endpoint_url}/{pool_id}/.well-known/jwks.json",
+        domain_missing=MOTO_HAS_NO_DOMAIN,
+        machine_client_missing=MOTO_HAS_NO_DOMAIN,
     )
 
 
@@ -251,6 +308,7 @@ def aws_target() -> CognitoTarget:
         "cognito-idp", region_name=region, endpoint_url=endpoint_url, config=BOTO_CONFIG
     )
     base_url = endpoint_url or f"https://cognito-idp.{region}.amazonaws.com"
+    machine_id, machine_secret = (os.environ.get(name) for name in AWS_MACHINE_CLIENT_SETTINGS)
     return CognitoTarget(
         name="aws",
         client=client,
@@ -259,4 +317,16 @@ def aws_target() -> CognitoTarget:
         client_id=os.environ["AWS_COGNITO_APP_CLIENT_ID"],
         client_secret=os.environ["AWS_COGNITO_APP_CLIENT_SECRET"],
         jwks_url=f"{base_url.rstrip('/')}/{pool_id}/.well-known/jwks.json",
+        domain_url=os.environ.get(AWS_DOMAIN_SETTING) or None,
+        domain_missing=(
+            f"aws: the OAuth behaviours need the pool's domain: set {AWS_DOMAIN_SETTING} "
+            "(https://PREFIX.auth.REGION.amazoncognito.com)"
+        ),
+        machine_client=(
+            AppClient(machine_id, machine_secret) if machine_id and machine_secret else None
+        ),
+        machine_client_missing=(
+            "aws: the client-credentials behaviours need the pool's machine client: set "
+            + " and ".join(AWS_MACHINE_CLIENT_SETTINGS)
+        ),
     )

@@ -1,6 +1,6 @@
 """The tests of the tests: each property, pointed at a deliberately broken copy of what it guards,
-must fail. A property that passes against a broken verifier or a wrong error mapping proves
-nothing about the real ones.
+must fail. A property that passes against a broken verifier, a wrong error mapping or a service
+that keeps rows for machines proves nothing about the real ones.
 
 Each run is derandomized, generation only (no shrinking, no example database), so it is fast and
 gives the same verdict every time.
@@ -15,9 +15,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from sqlmodel import Session
 
+from app import crud
+from app.api import deps
 from app.core import cognito_errors
-from app.core.cognito import CognitoClient
+from app.core.auth import Machine, admit_machine
+from app.core.cognito import CognitoClient, CognitoProfile
 from app.core.tokens import InvalidTokenError, TokenVerifier
 from cognito_emulator.secret_hash import compute_secret_hash
 from contract_tests.service import ServiceUnderTest, service_under_test
@@ -49,7 +53,7 @@ class VerifierIgnoringClientId(TokenVerifier):
     """Deliberate bug: tokens issued to any app client of the pool are accepted."""
 
     def _check_claims(self, claims: dict[str, Any], token_use: Any) -> None:
-        super()._check_claims({**claims, "client_id": self.client_id}, token_use)
+        super()._check_claims({**claims, "client_id": min(self.client_ids)}, token_use)
 
 
 class VerifierIgnoringExpiry(TokenVerifier):
@@ -150,6 +154,40 @@ def test_the_lifecycle_model_catches_a_wrong_error_mapping(
             mutated_lifecycle_service,
             only_rules=frozenset({"sign_up", "verify", "log_in"}),
             max_examples=50,
+            derandomize=True,
+            database=None,
+            phases=[Phase.generate],
+        )
+
+
+@pytest.fixture(scope="module")
+def machine_rows_service() -> ServiceUnderTest:
+    """A service of its own: the rows the mutation adds must not reach other tests' tables."""
+    return service_under_test("contract-machine-rows")
+
+
+def test_the_lifecycle_model_catches_a_row_kept_for_a_machine(
+    machine_rows_service: ServiceUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service that records machine callers in the users table (a row per token, named by its
+    jti): the invariant on rows must object, though every answer the machine gets is right.
+
+    A row per token, not one per client: the table outlives an example, and hypothesis replays a
+    failing one, which must fail again at the same step."""
+
+    def admit_machine_with_a_row(claims: dict[str, Any], token: str) -> Machine:
+        with Session(machine_rows_service.engine) as db:
+            profile = CognitoProfile(sub=claims["jti"], username=claims["jti"], email=None)
+            crud.ensure_user(db, profile)
+        return admit_machine(claims, token)
+
+    monkeypatch.setattr(deps, "admit_machine", admit_machine_with_a_row)
+    with pytest.raises(AssertionError, match=r"grew by 2 rows; the model signed up 1:"):
+        run_lifecycle(
+            machine_rows_service,
+            # The initialize step signs a user up, verifies and logs in through these rules.
+            only_rules=frozenset({"sign_up", "verify", "log_in", "machine_reads_me"}),
+            max_examples=5,
             derandomize=True,
             database=None,
             phases=[Phase.generate],

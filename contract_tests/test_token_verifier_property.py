@@ -21,7 +21,7 @@ def test_the_genuine_token_is_accepted(
 ) -> None:
     claims = verifier.verify_access_token(genuine_token.token)
     assert claims["sub"] == genuine_token.claims["sub"]
-    assert claims["client_id"] == verifier.client_id
+    assert verifier.client_ids == {claims["client_id"]}
 
 
 def test_a_token_re_signed_unchanged_is_accepted(

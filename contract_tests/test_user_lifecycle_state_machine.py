@@ -1,9 +1,11 @@
 """The user lifecycle as a state machine: service + emulator checked against a model.
 
 Rules drive the service's HTTP API (and two admin actions beside it) in any order hypothesis
-finds; the model says what each call must answer. After every step: no 5xx was ever answered, a
-token was accepted iff the model holds it valid, and the users table holds exactly the model's
-users (with their disabled flags).
+finds, as users (the password form, or the web sign-in through the pool's login page) and as a
+machine (a client-credentials token of the pool's machine client); the model says what each call
+must answer. After every step: no 5xx was ever answered, a token was accepted iff the model holds
+it valid, the users table holds exactly the model's users (with their disabled flags), and it
+has grown by exactly the users the model signed up: a machine's call never adds a row.
 
 What the model encodes, beyond the routes' documentation:
 - unknown users are indistinguishable from wrong passwords or codes (401 / 400 / 200 on resend);
@@ -16,7 +18,12 @@ What the model encodes, beyond the routes' documentation:
 - a user disabled in the database gets 403 on every authenticated call, login and refresh;
 - a user disabled in Cognito (AdminDisableUser) cannot log in or refresh; the access tokens they
   hold are verified locally, so the service may keep accepting them until they expire: the model
-  holds them "indeterminate" (200 or 401), never more.
+  holds them "indeterminate" (200 or 401), never more;
+- a web sign-in is a sign-in like the password form's: its tokens are a session like any other
+  (refresh, logout, password change), a user disabled in the database gets 403 at the callback,
+  and the callback answers once (replayed: 400);
+- a machine lists users with users.read and disables or enables them with users.write (403
+  insufficient_scope without), and gets 403 on /users/me, which acts for a user.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import itertools
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -39,11 +47,14 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 from starlette.testclient import TestClient
 
+from app.api.deps import USER_REQUIRED
 from app.models import User
+from cognito_emulator.login_page_client import LoginPageClient
+from cognito_emulator.pool_definition import READ_USERS_SCOPE, WRITE_USERS_SCOPE
 from contract_tests.service import ServiceUnderTest, service_under_test
 
 STRONG_PASSWORDS = ("Correct-Horse-7", "Battery-Staple-8")
@@ -53,6 +64,8 @@ SIGN_UP_PURPOSES = ("sign_up", "resend")
 RESET_PURPOSES = ("forgot_password",)
 
 VALID, REVOKED, INDETERMINATE = "valid", "revoked", "indeterminate"
+# The scopes a machine's token may carry: one of the API's two, or both.
+MACHINE_SCOPES = ((READ_USERS_SCOPE,), (WRITE_USERS_SCOPE,), (READ_USERS_SCOPE, WRITE_USERS_SCOPE))
 _run_numbers = itertools.count()
 
 
@@ -105,6 +118,8 @@ class UserLifecycle(RuleBasedStateMachine):
         super().__init__()
         self.prefix = f"lc{next(_run_numbers)}-"
         self.model = Model()
+        self.rows_before = self.row_count()
+        self.machine_tokens: dict[tuple[str, ...], str] = {}
 
     # ---- plumbing -------------------------------------------------------------------------------
 
@@ -136,6 +151,45 @@ class UserLifecycle(RuleBasedStateMachine):
 
     def model_user(self, username: str) -> ModelUser | None:
         return self.model.users.get(username)
+
+    def row_count(self) -> int:
+        with Session(self.service.engine) as db:
+            return db.exec(select(func.count()).select_from(User)).one()
+
+    def sub_of(self, username: str) -> str:
+        with Session(self.service.engine) as db:
+            return db.exec(select(User.sub).where(User.username == username)).one()
+
+    def machine_bearer(self, scopes: tuple[str, ...]) -> dict[str, str]:
+        """A client-credentials token of the pool's machine client for `scopes`, from the pool's
+        token endpoint the first time in an example, then reused, as a machine does."""
+        if scopes not in self.machine_tokens:
+            pool = self.service.pool
+            assert pool.domain_url and pool.machine_client_id and pool.machine_client_secret
+            self.machine_tokens[scopes] = (
+                LoginPageClient(pool.domain_url)
+                .token_request(
+                    {"grant_type": "client_credentials", "scope": " ".join(scopes)},
+                    client_id=pool.machine_client_id,
+                    client_secret=pool.machine_client_secret,
+                )
+                .access_token
+            )
+        return {"Authorization": f"Bearer {self.machine_tokens[scopes]}"}
+
+    def expect_insufficient_scope(self, response: httpx.Response, scope: str) -> None:
+        """RFC 6750 §3.1: 403, and the challenge names the scope the token lacks."""
+        self.expect(response, 403)
+        challenge = response.headers.get("www-authenticate", "")
+        assert 'error="insufficient_scope"' in challenge, challenge
+        assert f'scope="{scope}"' in challenge, challenge
+
+    def users_who_can_sign_in(self) -> list[ModelUser]:
+        """Users the login page lets through: confirmed and not disabled in Cognito."""
+        return sorted(
+            (u for u in self.model.users.values() if u.confirmed and not u.disabled_in_cognito),
+            key=lambda u: u.username,
+        )
 
     # ---- sign-up and confirmation ---------------------------------------------------------------
 
@@ -208,6 +262,39 @@ class UserLifecycle(RuleBasedStateMachine):
             self.model.sessions.append(
                 ModelSession(username, tokens["access_token"], tokens["refresh_token"])
             )
+
+    @precondition(lambda self: self.users_who_can_sign_in())
+    @rule(data=st.data())
+    def web_sign_in(self, data: st.DataObject) -> None:
+        """A browser: /auth/login → the pool's login page (the user's password) → /auth/callback;
+        then the same callback again, as a replay."""
+        user = data.draw(st.sampled_from(self.users_who_can_sign_in()), label="user")
+        login = self.call("GET", "/auth/login", follow_redirects=False)
+        self.expect(login, 302)
+        domain = self.service.pool.domain_url
+        assert domain is not None, "the pool has no domain, so no login page"
+        authorize_url = login.headers["location"]
+        assert authorize_url.startswith(f"{domain}/oauth2/authorize?"), authorize_url
+        public_url = self.service.settings.SERVICE_PUBLIC_URL
+        returned = LoginPageClient(domain).follow_sign_in(
+            authorize_url, f"{public_url}/auth/callback", user.username, user.password
+        )
+        callback = urlsplit(returned)
+        callback_path = f"{callback.path}?{callback.query}"
+        response = self.call("GET", callback_path)
+        if user.disabled_in_db:
+            self.expect(response, 403)
+        else:
+            self.expect(response, 200)
+            tokens = response.json()
+            assert tokens["token_type"] == "bearer"
+            session = ModelSession(user.username, tokens["access_token"], tokens["refresh_token"])
+            me = self.call("GET", "/users/me", headers=self.bearer(session))
+            self.expect(me, 200)
+            assert me.json()["username"] == user.username
+            self.model.sessions.append(session)
+        # The code is spent and the sign-in's cookie cleared, whatever the answer was.
+        self.expect(self.call("GET", callback_path), 400)
 
     @precondition(lambda self: self.model.sessions)
     @rule(data=st.data())
@@ -374,6 +461,50 @@ class UserLifecycle(RuleBasedStateMachine):
             if session.state == VALID:
                 session.state = INDETERMINATE
 
+    # ---- machines -------------------------------------------------------------------------------
+
+    @rule(scopes=st.sampled_from(MACHINE_SCOPES))
+    def machine_lists_users(self, scopes: tuple[str, ...]) -> None:
+        response = self.call("GET", "/admin/users", headers=self.machine_bearer(scopes))
+        if READ_USERS_SCOPE not in scopes:
+            self.expect_insufficient_scope(response, READ_USERS_SCOPE)
+            return
+        self.expect(response, 200)
+        rows = self.row_count()
+        assert response.json()["count"] == rows, (
+            f"GET /admin/users counts {response.json()['count']} users; the table has {rows}"
+        )
+
+    @rule()
+    def machine_reads_me(self) -> None:
+        """/users/me acts for a user; a machine's token names none."""
+        headers = self.machine_bearer((READ_USERS_SCOPE, WRITE_USERS_SCOPE))
+        response = self.call("GET", "/users/me", headers=headers)
+        self.expect(response, 403)
+        assert response.json() == {"detail": USER_REQUIRED}
+
+    @precondition(lambda self: self.model.users)
+    @rule(data=st.data(), scopes=st.sampled_from(MACHINE_SCOPES), disabled=st.booleans())
+    def machine_sets_disabled(
+        self, data: st.DataObject, scopes: tuple[str, ...], disabled: bool
+    ) -> None:
+        """PATCH /admin/users/{sub}: the machine disables or re-enables a user's row."""
+        user = data.draw(
+            st.sampled_from(sorted(self.model.users.values(), key=lambda u: u.username))
+        )
+        response = self.call(
+            "PATCH",
+            f"/admin/users/{self.sub_of(user.username)}",
+            json={"disabled": disabled},
+            headers=self.machine_bearer(scopes),
+        )
+        if WRITE_USERS_SCOPE not in scopes:
+            self.expect_insufficient_scope(response, WRITE_USERS_SCOPE)
+            return
+        self.expect(response, 200)
+        assert response.json()["disabled"] is disabled
+        user.disabled_in_db = disabled
+
     # ---- invariants -----------------------------------------------------------------------------
 
     @invariant()
@@ -383,6 +514,15 @@ class UserLifecycle(RuleBasedStateMachine):
         in_database = {row.username: row.disabled for row in rows}
         in_model = {user.username: user.disabled_in_db for user in self.model.users.values()}
         assert in_database == in_model, f"users table {in_database} != model {in_model}"
+
+    @invariant()
+    def only_signed_up_users_add_rows(self) -> None:
+        """The table grew by the users the model signed up, and by nothing else (a machine)."""
+        added, signed_up = self.row_count() - self.rows_before, len(self.model.users)
+        assert added == signed_up, (
+            f"the users table grew by {added} rows; the model signed up {signed_up}: a row for "
+            "a caller who never signed up (a machine?)"
+        )
 
 
 @pytest.fixture(scope="module")

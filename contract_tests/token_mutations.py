@@ -244,6 +244,10 @@ def claim_changes(claims: dict[str, Any]) -> st.SearchStrategy[ChangeClaim]:
             st.integers(0, 10**8).map(ExpiredFor), st.sampled_from(["9999999999", None])
         ),
         "iat": st.integers(0, 10**8).map(IssuedIn),
+        # A user's token without a username would pass for a machine's (client credentials),
+        # were `sub` not checked to be the client id too.
+        "username": st.one_of(st.none(), st.integers(), st.booleans(), st.lists(st.text())),
+        "sub": st.one_of(st.just(""), st.none(), st.integers()),
     }
     genuine_values = {"iss": issuer, "token_use": "access", "client_id": client_id}
     return st.one_of(

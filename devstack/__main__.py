@@ -63,7 +63,7 @@ def banner(stack: Stack) -> str:
     assert stack.pool is not None
     port = "" if stack.service_port == DEFAULT_SERVICE_PORT else f" --port {stack.service_port}"
     return (
-        f"Service:   {stack.service_url}  (Swagger UI: {stack.service_url}/docs)\n"
+        f"Service:   {stack.public_url}  (Swagger UI: {stack.public_url}/docs)\n"
         f"Emulator:  {stack.emulator_url}  (outbox: {stack.emulator_url}/_emulator/outbox)\n"
         f"Pool:      {stack.pool.user_pool_id}  client {stack.pool.client_id}\n"
         f"Login:     {stack.pool.login_url}  (the pool's login page)\n"

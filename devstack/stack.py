@@ -78,14 +78,23 @@ class Stack:
 
     @property
     def service_url(self) -> str:
+        """Where the service listens."""
         return f"http://{self.host}:{self.service_port}"
+
+    @property
+    def public_url(self) -> str:
+        """Where browsers reach the service: localhost, whatever address it binds, because the
+        pool's callback URLs are there (Cognito allows plain http only to localhost) and
+        Swagger UI's sign-in must return to the origin it was opened on."""
+        return f"http://localhost:{self.service_port}"
 
     @property
     def emulator_url(self) -> str:
         return self.emulator.endpoint_url
 
     def service_env(self) -> dict[str, str]:
-        """The environment the service runs with: the pool's settings and the database."""
+        """The environment the service runs with: the pool's settings (SERVICE_PUBLIC_URL, the
+        public URL, among them) and the database."""
         if self.pool is None:
             raise RuntimeError("the stack is not started")
         return {**os.environ, **self.pool.as_env(), "DATABASE_URL": self.database_url}
@@ -109,10 +118,11 @@ class Stack:
         self._wait_until_ready(timeout)
 
     def start_emulator(self) -> None:
-        """The emulator with the kit's pool, whose settings go to the env file (owner-only from
-        the start: it holds the app client's secret) for `python -m devstack admin`."""
+        """The emulator with the kit's pool, its callback URLs on the service's public URL, whose
+        settings go to the env file (owner-only from the start: it holds the app client's
+        secret) for `python -m devstack admin`."""
         self.emulator.start()
-        self.pool = self.emulator.bootstrap()
+        self.pool = self.emulator.bootstrap(service_url=self.public_url)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.env_file.unlink(missing_ok=True)
         fd = os.open(self.env_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)

@@ -13,7 +13,8 @@ from pathlib import Path
 from load_tests.run import RunOptions, parse_run_time, run
 from load_tests.thresholds import DEFAULT_P95_MS, parse_p95_option
 
-SMOKE = {"users": 6, "spawn_rate": 6.0, "run_time": "15s", "processes": 2}
+# Eight users are the classes' weights (1+2+3+1+1): one of each, and more of the frequent ones.
+SMOKE = {"users": 8, "spawn_rate": 8.0, "run_time": "15s", "processes": 2}
 
 
 def _p95_option(text: str) -> tuple[str, float]:
@@ -41,13 +42,15 @@ def build_parser() -> argparse.ArgumentParser:
         "confirmed user has exactly one database row.",
         epilog="Examples: `python -m load_tests --smoke`; "
         "`python -m load_tests --users 20 --run-time 60s NewUserJourney`; "
-        "`python -m load_tests --users 50 --processes 2 ReadsOnly`; `python -m load_tests --web`.",
+        "`python -m load_tests --users 50 --processes 2 ReadsOnly`; "
+        "`python -m load_tests --users 10 MachineClient WebSignIn`; `python -m load_tests --web`.",
     )
     parser.add_argument(
         "user_classes",
         nargs="*",
         metavar="USER_CLASS",
-        help="NewUserJourney, ReturningUser, ReadsOnly (default: all, weighted)",
+        help="NewUserJourney, ReturningUser, ReadsOnly, MachineClient, WebSignIn (default: "
+        "all the target can run, weighted)",
     )
     parser.add_argument("--users", "-u", type=int, default=20, help="peak users (20)")
     parser.add_argument("--spawn-rate", "-r", type=float, default=10, help="users started/s (10)")
@@ -68,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help="small bounded run for CI: 6 users, 15 s, 2 Locust processes",
+        help="small bounded run for CI: 8 users (one of each class at least), 15 s, "
+        "2 Locust processes",
     )
     parser.add_argument(
         "--web",
@@ -130,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
         dest="tags",
         action="append",
         default=[],
-        help="run only tasks with this Locust tag, repeatable (journey, signup, login, reads)",
+        help="run only tasks with this Locust tag, repeatable "
+        "(journey, signup, login, reads, machine, web)",
     )
     return parser
 

@@ -7,6 +7,10 @@
 3. The emulator's managed login page for the stack's pool: the authorize URL (from the pool's
    discovery document) shows the sign-in form; a wrong password is refused on the page; the
    right one lands on the app's callback with a code, which the token endpoint redeems.
+4. Swagger UI's authorization-code Authorize, on the docs opened at the service's public URL
+   (http://localhost:PORT, as SERVICE_PUBLIC_URL and the pool's callback URLs say): signed out
+   of the pool through /auth/logout, Authorize opens the pool's login page, the sign-in comes
+   back through /docs/oauth2-redirect and /auth/token, and GET /users/me answers 200.
 
 Chromium and chromedriver are Debian's (installed with apt-get when missing and run as root);
 selenium drives them. Screenshots go to the out folder. Chromium gets the flags that keep it
@@ -148,6 +152,79 @@ def check_swagger_ui(driver: WebDriver, service_url: str, account: Account, out:
     _button(driver, "Logout", "auth-btn-wrapper")  # shown once the login succeeded
     driver.get_screenshot_as_file(str(out / "swagger-authorized.png"))
     _button(driver, "Close", "auth-btn-wrapper").click()
+    screenshot = out / "swagger-users-me.png"
+    _execute_users_me(driver, account, screenshot)
+    return f"Swagger UI: authorized as {account.username}; GET /users/me → 200 ({screenshot})"
+
+
+def check_swagger_authorization_code(
+    driver: WebDriver, target: Target, account: Account, out: Path
+) -> str:
+    """Swagger UI's authorization-code Authorize: the docs opened where the service says
+    browsers reach it (Swagger UI returns to its own origin, which the app client lists), the
+    pool's login page in the window Swagger UI opens, back through /docs/oauth2-redirect, the
+    code redeemed at /auth/token; then Try it out → Execute GET /users/me."""
+    public_url = service_public_url(target.service_url)
+    # Signed out of the pool first (an earlier check signed in there): /auth/logout goes through
+    # the pool's logout back to the service's front door, the docs.
+    driver.get(f"{public_url}/auth/logout")
+    try:
+        WebDriverWait(driver, WAIT_SECONDS).until(
+            lambda _: driver.current_url == f"{public_url}/docs"
+        )
+    except TimeoutException:
+        raise BrowserCheckFailed(
+            f"/auth/logout did not lead back to {public_url}/docs: {driver.current_url}"
+        ) from None
+    docs_window = driver.current_window_handle
+    _visible(driver, "button.authorize", "the Authorize button").click()
+    flow = "//*[contains(@class, 'auth-container')][.//h4[contains(., 'authorizationCode')]]"
+    _visible(driver, flow, "the authorizationCode flow in the Authorize dialog", By.XPATH)
+    driver.get_screenshot_as_file(str(out / "swagger-authorize-dialog.png"))
+    authorize = f"{flow}//button[normalize-space()='Authorize']"
+    _visible(driver, authorize, "the authorizationCode flow's Authorize", By.XPATH).click()
+    login_window = _new_window(driver, docs_window)
+    driver.switch_to.window(login_window)
+    _sign_in(driver, account.username, account.password, out / "swagger-login-page.png")
+    try:  # the redirect page hands the code to Swagger UI and closes itself
+        WebDriverWait(driver, WAIT_SECONDS).until(lambda _: len(driver.window_handles) == 1)
+    except TimeoutException:
+        raise BrowserCheckFailed(
+            f"the login page's window did not close: it shows {driver.current_url}"
+        ) from None
+    driver.switch_to.window(docs_window)
+    logout = f"{flow}//button[normalize-space()='Logout']"
+    _visible(driver, logout, "Logout of the authorizationCode flow (signed in)", By.XPATH)
+    driver.get_screenshot_as_file(str(out / "swagger-authorization-code-authorized.png"))
+    _button(driver, "Close", "auth-btn-wrapper").click()
+    screenshot = out / "swagger-authorization-code-users-me.png"
+    _execute_users_me(driver, account, screenshot)
+    return (
+        f"Swagger UI authorization code: signed in as {account.username} on the login page from "
+        f"{public_url}/docs; GET /users/me → 200 ({screenshot})"
+    )
+
+
+def service_public_url(service_url: str) -> str:
+    """Where the service says browsers reach it (SERVICE_PUBLIC_URL): the address its
+    /auth/login sends the login page back to."""
+    started = httpx.get(f"{service_url}/auth/login", timeout=10)
+    if started.status_code != 302:
+        raise BrowserCheckFailed(f"{service_url}/auth/login answered {started.status_code}")
+    callback = parse_qs(urlsplit(started.headers["location"]).query)["redirect_uri"][0]
+    return callback.removesuffix("/auth/callback")
+
+
+def _new_window(driver: WebDriver, opener: str) -> str:
+    try:
+        WebDriverWait(driver, WAIT_SECONDS).until(lambda _: len(driver.window_handles) == 2)
+    except TimeoutException:
+        raise BrowserCheckFailed("Authorize opened no window for the login page") from None
+    return next(handle for handle in driver.window_handles if handle != opener)
+
+
+def _execute_users_me(driver: WebDriver, account: Account, screenshot: Path) -> None:
+    """Try it out → Execute GET /users/me: 200 with the account's name."""
     me = _visible(
         driver, '.opblock-get .opblock-summary-path[data-path="/users/me"]', "GET /users/me"
     )
@@ -161,9 +238,7 @@ def check_swagger_ui(driver: WebDriver, service_url: str, account: Account, out:
     _wait_for_text(driver, f"{live} .response-col_description", account.username, "the body")
     response = driver.find_element(By.CSS_SELECTOR, live)
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", response)
-    screenshot = out / "swagger-users-me.png"
     driver.get_screenshot_as_file(str(screenshot))
-    return f"Swagger UI: authorized as {account.username}; GET /users/me → 200 ({screenshot})"
 
 
 def check_locust_ui(driver: WebDriver, locust_url: str, out: Path) -> str:
@@ -288,7 +363,7 @@ def locust_web_ui(target: Target, out: Path, accounts_file: Path) -> Iterator[st
     """Locust's web UI on a free loopback port, stopped like Ctrl-C would stop it."""
     options = RunOptions(web=True, web_port=free_port(), users=2, spawn_rate=2, out=out)
     command = locust_command(options, target, out, accounts_file, run_id="browser")
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=locust_environment())
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=locust_environment(target))
     try:
         url = f"http://127.0.0.1:{options.web_port}"
         wait_until_serving(url)
@@ -305,8 +380,9 @@ def locust_web_ui(target: Target, out: Path, accounts_file: Path) -> Iterator[st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m load_tests.browser",
-        description="Check Swagger UI (Authorize, /users/me), the Locust web UI and the "
-        "emulator's managed login page in headless Chromium, with emulator + service running.",
+        description="Check Swagger UI (Authorize with the password form and through the "
+        "login page, /users/me), the Locust web UI and the emulator's managed login page in "
+        "headless Chromium, with emulator + service running.",
     )
     parser.add_argument(
         "--out", type=Path, help="screenshots folder (default ./load-results/browser-<timestamp>)"
@@ -330,6 +406,9 @@ def main(argv: list[str] | None = None) -> int:
                         results.append(check_locust_ui(driver, locust_url, out))
                     results.append(check_swagger_ui(driver, target.service_url, accounts[0], out))
                     results.append(check_login_page(driver, target, accounts[0], out))
+                    results.append(
+                        check_swagger_authorization_code(driver, target, accounts[0], out)
+                    )
                 except BrowserCheckFailed:
                     driver.get_screenshot_as_file(str(out / "failure.png"))
                     raise

@@ -1,10 +1,15 @@
-"""After a run: every user the run confirmed has exactly one row in the service's database.
+"""After a run: every user the run confirmed has exactly one row in the service's database, and
+the run added rows for the users it signed up and for no one else.
 
 Under load the service's Cognito-then-database writes race (concurrent signups, retries, several
 uvicorn workers); this is where a lost or doubled row would show. The confirmed usernames come
 from the Locust processes' records and the pre-provisioned accounts, and, on the emulator, from
 Cognito itself (every CONFIRMED user of the fresh pool), so a journey cut off between its verify
 and its record is still checked.
+
+Machine clients (client-credentials tokens) and web sign-ins of existing accounts must add no
+row: the rows read before Locust started, plus one per user the run signed up, must be all the
+rows after it. A row named after a machine client's id is reported as such whenever it appears.
 """
 
 from __future__ import annotations
@@ -31,6 +36,10 @@ class ConsistencyReport:
     duplicated_usernames: dict[str, int] = field(default_factory=dict)
     duplicated_subs: dict[str, int] = field(default_factory=dict)
     recorded_but_not_confirmed_in_cognito: list[str] = field(default_factory=list)
+    rows_before: int | None = None
+    """Rows when Locust started; None when the run did not read them."""
+    machine_client_rows: list[UserRow] = field(default_factory=list)
+    rows_added_for_no_sign_up: list[UserRow] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -39,6 +48,8 @@ class ConsistencyReport:
             or self.duplicated_usernames
             or self.duplicated_subs
             or self.recorded_but_not_confirmed_in_cognito
+            or self.machine_client_rows
+            or self.rows_added_for_no_sign_up
         )
 
     def describe(self) -> str:
@@ -47,6 +58,25 @@ class ConsistencyReport:
             f"without a row: {len(self.missing)}; duplicated usernames: "
             f"{len(self.duplicated_usernames)}; duplicated subs: {len(self.duplicated_subs)}"
         ]
+        if self.rows_before is not None:
+            lines.append(
+                f"  rows before the run: {self.rows_before}; added by it: "
+                f"{self.rows - self.rows_before}; added for no user it signed up: "
+                f"{len(self.rows_added_for_no_sign_up)}"
+            )
+        for row in self.machine_client_rows[:10]:
+            lines.append(
+                f"  a row for machine client {row.sub or row.username} (username "
+                f"{row.username!r}): a client-credentials token must create none"
+            )
+        others = [
+            row for row in self.rows_added_for_no_sign_up if row not in self.machine_client_rows
+        ]
+        for row in others[:10]:
+            lines.append(
+                f"  a row added for no user the run signed up: username {row.username!r}, "
+                f"sub {row.sub!r}"
+            )
         if self.missing:
             lines.append(f"  no row for: {', '.join(self.missing[:10])}")
         for label, duplicates in (
@@ -68,17 +98,34 @@ def check_consistency(
     rows: Iterable[UserRow],
     *,
     cognito_confirmed: Iterable[str] | None = None,
+    rows_before: Iterable[UserRow] | None = None,
+    signed_up: Iterable[str] = (),
+    machine_client_ids: Iterable[str] = (),
 ) -> ConsistencyReport:
     """Compare the run's confirmed usernames with the table's rows.
 
     `confirmed` is what the run itself saw confirmed; `cognito_confirmed`, when the pool can be
     listed (the emulator's fresh pool), adds Cognito's own view and must contain every one of them.
+    With `rows_before` (the table when Locust started), every row added since must belong to a
+    user the run confirmed or tried to sign up (`signed_up`: the service writes the row at
+    signup, before the code is confirmed). A row whose sub or username is one of
+    `machine_client_ids` is always wrong: a machine token is never a user.
     """
     recorded = set(confirmed)
     expected = recorded | set(cognito_confirmed or ())
     row_list = list(rows)
     per_username = Counter(row.username for row in row_list)
     per_sub = Counter(row.sub for row in row_list)
+    machines = set(machine_client_ids)
+    machine_rows = [row for row in row_list if {row.sub, row.username} & machines]
+    before = None if rows_before is None else list(rows_before)
+    added_unexplained: list[UserRow] = []
+    if before is not None:
+        known_subs = {row.sub for row in before}
+        explained = expected | set(signed_up)
+        added_unexplained = [
+            row for row in row_list if row.sub not in known_subs and row.username not in explained
+        ]
     return ConsistencyReport(
         confirmed=len(expected),
         rows=len(row_list),
@@ -88,6 +135,9 @@ def check_consistency(
         recorded_but_not_confirmed_in_cognito=(
             [] if cognito_confirmed is None else sorted(recorded - set(cognito_confirmed))
         ),
+        rows_before=None if before is None else len(before),
+        machine_client_rows=machine_rows,
+        rows_added_for_no_sign_up=added_unexplained,
     )
 
 

@@ -89,13 +89,13 @@ def provision_accounts(
     return accounts
 
 
-def confirmed_usernames(pool: ServicePool) -> list[str]:
-    """Every CONFIRMED user of the pool (meant for the emulator's fresh pool, not a real one)."""
+def user_statuses(pool: ServicePool) -> dict[str, str]:
+    """Every user of the pool and their UserStatus (CONFIRMED, UNCONFIRMED, ...): everyone the
+    run signed up, on the emulator's fresh pool (not meant for a real one)."""
     cognito = pool.admin_client()
     pages = cognito.get_paginator("list_users").paginate(UserPoolId=pool.user_pool_id)
-    return [
-        user["Username"]
+    return {
+        user["Username"]: user.get("UserStatus", "UNKNOWN")
         for page in pages
         for user in page["Users"]
-        if user.get("UserStatus") == "CONFIRMED"
-    ]
+    }

@@ -17,25 +17,29 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from cognito_emulator.pool_definition import READ_USERS_SCOPE
 from devstack.ports import free_port
-from load_tests.consistency import ConsistencyReport, check_consistency, read_user_rows
+from load_tests.consistency import ConsistencyReport, UserRow, check_consistency, read_user_rows
 from load_tests.provisioning import (
     ProvisioningError,
     ServicePool,
-    confirmed_usernames,
     provision_accounts,
+    user_statuses,
 )
 from load_tests.run_files import (
     Account,
     read_accounts,
     read_confirmed,
     read_journeys,
+    read_signed_up,
     write_accounts,
 )
 from load_tests.thresholds import (
@@ -52,6 +56,11 @@ LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 STATS_PREFIX = "stats"
 LOCUST_GRACE_SECONDS = 60
 WEB_UI_ACCOUNTS = 200
+# The locustfile's user classes (named here so this process never imports Locust), and the
+# environment variable that hands the machine client's secret to the Locust processes: on the
+# command line it would show in every process listing.
+USER_CLASSES = ("NewUserJourney", "ReturningUser", "ReadsOnly", "MachineClient", "WebSignIn")
+MACHINE_SECRET_VARIABLE = "LOAD_MACHINE_CLIENT_SECRET"
 
 
 @dataclass
@@ -80,14 +89,50 @@ class RunOptions:
 
 
 @dataclass(frozen=True)
+class MachineClient:
+    """The pool's app client for services (client credentials grant), and the scope its load
+    asks for: the service's read scope only, so a change is refused (403)."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    scope: str
+
+
+class MachineClientSettings(BaseSettings):
+    """The machine client of a deployed service's pool, where provisioning writes it (the
+    environment or `.env`); the service itself never reads these."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    AWS_COGNITO_MACHINE_CLIENT_ID: str | None = None
+    AWS_COGNITO_MACHINE_CLIENT_SECRET: SecretStr | None = None
+
+
+@dataclass(frozen=True)
 class Target:
-    """Where the load goes and what the run may read afterwards."""
+    """Where the load goes and what the run may read afterwards. `domain_url` (the pool's
+    domain) is what web sign-in and machine clients need; None leaves them out."""
 
     service_url: str
     cognito: ServicePool
     emulator_url: str
     database_url: str | None
     fresh_pool: bool
+    domain_url: str | None = None
+    machine_client: MachineClient | None = None
+
+    def missing_for(self, user_class: str) -> str | None:
+        """What keeps `user_class` from running against this target (None: nothing)."""
+        if user_class == "WebSignIn" and self.domain_url is None:
+            return "the pool has no domain (AWS_COGNITO_DOMAIN), so no login page"
+        if user_class == "MachineClient" and (
+            self.domain_url is None or self.machine_client is None
+        ):
+            return (
+                "it needs the pool's domain (AWS_COGNITO_DOMAIN) and a machine client "
+                "(AWS_COGNITO_MACHINE_CLIENT_ID, AWS_COGNITO_MACHINE_CLIENT_SECRET)"
+            )
+        return None
 
 
 class SetupError(RuntimeError):
@@ -119,6 +164,11 @@ def locust_command(
         "--run-id", run_id, "--think-scale", str(options.think_scale),
         "--emulator-url", target.emulator_url, "--pool-id", target.cognito.user_pool_id,
     ]  # fmt: skip
+    if target.domain_url is not None:
+        command += ["--cognito-domain", target.domain_url]
+    if target.machine_client is not None:
+        command += ["--machine-client-id", target.machine_client.client_id]
+        command += ["--machine-scope", target.machine_client.scope]
     if options.tags:  # before other options: Locust's --tags would swallow the class names
         command += ["--tags", *options.tags]
     if options.fixed_code:
@@ -131,7 +181,24 @@ def locust_command(
         master_port = str(free_port())
         command += ["--processes", str(options.processes), "--master-bind-host", "127.0.0.1"]
         command += ["--master-bind-port", master_port, "--master-port", master_port]
-    return command + options.user_classes
+    return command + user_classes_for(options, target)
+
+
+def user_classes_for(options: RunOptions, target: Target) -> list[str]:
+    """The classes named, each checked against what the target offers; none named: every class
+    the target can run (nothing on Locust's command line when that is all of them)."""
+    for name in options.user_classes:
+        missing = target.missing_for(name)
+        if missing is not None:
+            raise SetupError(f"{name} cannot run here: {missing}")
+    if options.user_classes:
+        return options.user_classes
+    runnable = [name for name in USER_CLASSES if target.missing_for(name) is None]
+    if len(runnable) == len(USER_CLASSES):
+        return []
+    for name in sorted(set(USER_CLASSES) - set(runnable)):
+        print(f"{name} left out: {target.missing_for(name)}", flush=True)
+    return runnable
 
 
 @contextlib.contextmanager
@@ -162,19 +229,28 @@ def local_stack(options: RunOptions, out: Path) -> Iterator[Target]:
             stack.start()
         except Exception as error:
             raise SetupError(f"the stack did not start: {error}") from error
-        assert stack.pool is not None
+        pool = stack.pool
+        assert pool is not None
         yield Target(
             service_url=stack.service_url,
             cognito=ServicePool(
-                region=stack.pool.region,
-                user_pool_id=stack.pool.user_pool_id,
-                endpoint_url=stack.pool.endpoint_url,
+                region=pool.region,
+                user_pool_id=pool.user_pool_id,
+                endpoint_url=pool.endpoint_url,
                 access_key_id="testing",
                 secret_access_key="testing",
             ),
             emulator_url=stack.emulator_url,
             database_url=database_url,
             fresh_pool=True,
+            domain_url=pool.domain_url,
+            machine_client=(
+                None
+                if pool.machine_client_id is None or pool.machine_client_secret is None
+                else MachineClient(
+                    pool.machine_client_id, pool.machine_client_secret, READ_USERS_SCOPE
+                )
+            ),
         )
     finally:
         stack.stop()
@@ -204,6 +280,7 @@ def deployed_service(options: RunOptions) -> Iterator[Target]:
             "AWS_REGION, AWS_COGNITO_USER_POOL_ID, AWS_COGNITO_APP_CLIENT_ID, and "
             f"AWS_COGNITO_ENDPOINT_URL unless it is real AWS\n{error}"
         ) from None
+    machine = MachineClientSettings()
     yield Target(
         service_url=service_url,
         cognito=ServicePool(
@@ -214,6 +291,17 @@ def deployed_service(options: RunOptions) -> Iterator[Target]:
         emulator_url=options.emulator_url or "",
         database_url=options.database_url or os.environ.get("DATABASE_URL"),
         fresh_pool=False,
+        domain_url=settings.AWS_COGNITO_DOMAIN,
+        machine_client=(
+            None
+            if machine.AWS_COGNITO_MACHINE_CLIENT_ID is None
+            or machine.AWS_COGNITO_MACHINE_CLIENT_SECRET is None
+            else MachineClient(
+                machine.AWS_COGNITO_MACHINE_CLIENT_ID,
+                machine.AWS_COGNITO_MACHINE_CLIENT_SECRET.get_secret_value(),
+                settings.resource_server_scope("users.read"),
+            )
+        ),
     )
 
 
@@ -243,15 +331,19 @@ def accounts_for_run(
     return path, accounts
 
 
-def locust_environment() -> dict[str, str]:
-    """This environment, with the repository importable: the locustfile imports load_tests."""
+def locust_environment(target: Target | None = None) -> dict[str, str]:
+    """This environment, with the repository importable (the locustfile imports load_tests)
+    and the target's machine client secret."""
     paths = [str(REPO_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    if target is not None and target.machine_client is not None:
+        environment[MACHINE_SECRET_VARIABLE] = target.machine_client.client_secret
+    return environment
 
 
-def run_locust(command: list[str], timeout: float | None) -> int:
+def run_locust(command: list[str], timeout: float | None, environment: dict[str, str]) -> int:
     """Run Locust to its end; on Ctrl-C or SIGTERM (web mode) or an overrun, stop it cleanly."""
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=locust_environment())
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=environment)
     try:
         return process.wait(timeout=timeout)
     except (KeyboardInterrupt, subprocess.TimeoutExpired) as reason:
@@ -268,18 +360,39 @@ def run_locust(command: list[str], timeout: float | None) -> int:
         return 0 if isinstance(reason, KeyboardInterrupt) else 124
 
 
-def consistency_report(
-    target: Target, out: Path, accounts: list[Account]
-) -> ConsistencyReport | None:
-    """Confirmed users against the service's rows; None when the database cannot be read."""
+def user_rows(target: Target) -> list[UserRow] | None:
+    """The service's user rows now; None when the database cannot be read."""
     if target.database_url is None:
         return None
     from app.models import User  # the service's own table name
 
-    confirmed = [*read_confirmed(out / "records"), *(account.username for account in accounts)]
-    cognito_confirmed = confirmed_usernames(target.cognito) if target.fresh_pool else None
-    rows = read_user_rows(target.database_url, str(User.__tablename__))
-    return check_consistency(confirmed, rows, cognito_confirmed=cognito_confirmed)
+    return read_user_rows(target.database_url, str(User.__tablename__))
+
+
+def consistency_report(
+    target: Target, out: Path, accounts: list[Account], rows_before: list[UserRow] | None
+) -> ConsistencyReport | None:
+    """Confirmed users, and users signed up, against the service's rows; None when the
+    database cannot be read."""
+    rows = user_rows(target)
+    if rows is None:
+        return None
+    records = out / "records"
+    confirmed = [*read_confirmed(records), *(account.username for account in accounts)]
+    signed_up = read_signed_up(records)
+    cognito_confirmed = None
+    if target.fresh_pool:
+        statuses = user_statuses(target.cognito)
+        cognito_confirmed = [name for name, status in statuses.items() if status == "CONFIRMED"]
+        signed_up += list(statuses)
+    return check_consistency(
+        confirmed,
+        rows,
+        cognito_confirmed=cognito_confirmed,
+        rows_before=rows_before,
+        signed_up=signed_up,
+        machine_client_ids=[target.machine_client.client_id] if target.machine_client else [],
+    )
 
 
 def judge_run(
@@ -352,21 +465,24 @@ def _run(options: RunOptions) -> int:
                 f" results in {out}",
                 flush=True,
             )
+            # What the target cannot run is refused (or left out) before accounts are made.
+            options = replace(options, user_classes=user_classes_for(options, target))
             accounts_file, accounts = accounts_for_run(options, target, out, run_id)
             if options.provision_only:
                 return 0
             command = locust_command(options, target, out, accounts_file, run_id)
+            rows_before = user_rows(target)
             if options.web:
                 print(f"Locust web UI: http://127.0.0.1:{options.web_port}  (Ctrl-C stops)")
                 timeout = None
             else:
                 timeout = parse_run_time(options.run_time) + LOCUST_GRACE_SECONDS
             locust_started = time.perf_counter()
-            locust_exit = run_locust(command, timeout)
+            locust_exit = run_locust(command, timeout, locust_environment(target))
             locust_seconds = time.perf_counter() - locust_started
             print(f"locust ran {locust_seconds:.1f} s", flush=True)
             summary, failed = judge_run(options, out, locust_exit, locust_seconds)
-            report = consistency_report(target, out, accounts)
+            report = consistency_report(target, out, accounts, rows_before)
             if report is None:
                 summary.append("consistency check skipped: no DATABASE_URL for the service")
             else:

@@ -40,14 +40,31 @@ def record_confirmed(records_dir: Path, username: str) -> None:
 
 def read_confirmed(records_dir: Path) -> list[str]:
     """Every username recorded by any process of the run, in no particular order."""
+    return _read_lines(records_dir, "confirmed-*.txt")
+
+
+def _read_lines(records_dir: Path, pattern: str) -> list[str]:
     if not records_dir.is_dir():
         return []
     return [
         line
-        for path in sorted(records_dir.glob("confirmed-*.txt"))
+        for path in sorted(records_dir.glob(pattern))
         for line in path.read_text().splitlines()
         if line
     ]
+
+
+def record_sign_up(records_dir: Path, username: str) -> None:
+    """Append a username the run is about to sign up, before the request is sent: the service
+    writes the row during the signup, so a row may exist even when the answer never arrived."""
+    records_dir.mkdir(parents=True, exist_ok=True)
+    with (records_dir / f"signed-up-{os.getpid()}.txt").open("a") as records:
+        records.write(username + "\n")
+
+
+def read_signed_up(records_dir: Path) -> list[str]:
+    """Every username any process of the run tried to sign up, in no particular order."""
+    return _read_lines(records_dir, "signed-up-*.txt")
 
 
 def record_journey(records_dir: Path, seconds: float) -> None:
@@ -63,14 +80,7 @@ def record_journey(records_dir: Path, seconds: float) -> None:
 
 def read_journeys(records_dir: Path) -> list[float]:
     """Durations in seconds of every complete journey, from every process of the run."""
-    if not records_dir.is_dir():
-        return []
-    return [
-        float(line)
-        for path in sorted(records_dir.glob("journeys-*.txt"))
-        for line in path.read_text().splitlines()
-        if line
-    ]
+    return [float(line) for line in _read_lines(records_dir, "journeys-*.txt")]
 
 
 def claim_account(claims_dir: Path, accounts: list[Account]) -> Account | None:

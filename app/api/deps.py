@@ -1,26 +1,36 @@
 """FastAPI dependencies, as `Annotated` aliases (the full-stack template's style).
 
 An authenticated route's caller comes from one chain, whatever the database: the Bearer token →
-its verified claims → the user's row (read through SQLAlchemy, app/core/user_rows.py), admitted
-by app/core/auth.py.
+its verified claims → for a user, the user's row (read through SQLAlchemy, app/core/user_rows.py);
+for a machine (a client-credentials token), nothing more — admitted by app/core/auth.py. Routes
+that act for a user (`CurrentAuth`, `CurrentUser`) refuse machines; `require_admin` admits the
+admin group or a resource-server scope, so machines with that scope too.
 """
 
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app import crud
 from app.api.errors import insufficient_scope, invalid_token, not_authenticated, user_disabled
-from app.core.auth import Authenticated, UserDisabledError, admit
+from app.core.auth import (
+    Authenticated,
+    Caller,
+    Machine,
+    UserDisabledError,
+    admit,
+    admit_machine,
+    granted_scopes,
+)
 from app.core.cognito import CognitoClient, CognitoProfile
 from app.core.revocation import TokenRevokedError, session_started_at
 from app.core.services import Services, ServicesProvider
-from app.core.tokens import InvalidTokenError
+from app.core.tokens import InvalidTokenError, is_machine_token
 from app.models import User
 
 
@@ -63,7 +73,8 @@ class VerifiedToken:
 
 class BearerToken(OAuth2PasswordBearer):
     """The OAuth2 password flow in the OpenAPI document (Swagger UI's Authorize posts the login
-    form to tokenUrl and sends the access token as Bearer), and the token of the Authorization
+    form to tokenUrl and sends the access token as Bearer; app/api/docs.py adds the
+    authorization-code flow when web sign-in is configured), and the token of the Authorization
     header with its verified claims; 401 without a token (an empty one included) or with one
     that does not verify."""
 
@@ -99,7 +110,7 @@ AUTHORIZE_HELP = (
     "Cognito itself."
 )
 bearer_token = BearerToken(
-    tokenUrl="/users/login", scheme_name="OAuth2PasswordBearer", description=AUTHORIZE_HELP
+    tokenUrl="/users/login", scheme_name="Cognito", description=AUTHORIZE_HELP
 )
 VerifiedTokenDep = Annotated[VerifiedToken, Depends(bearer_token)]
 
@@ -107,12 +118,15 @@ VerifiedTokenDep = Annotated[VerifiedToken, Depends(bearer_token)]
 REVOKED = "Token has been revoked"
 
 
-async def get_authenticated(verified: VerifiedTokenDep, request: Request) -> Authenticated:
-    """The caller: the user's row (app/core/user_rows.py; rebuilt if the sign-up's write was
-    lost), admitted by the one rule of app/core/auth.py. Whatever may block (the database, Cognito
-    settling a token issued within seconds of a logout) runs in a worker thread. FastAPI solves
-    it once per request, however many of a route's dependencies ask for it."""
+async def get_caller(verified: VerifiedTokenDep, request: Request) -> Caller:
+    """The caller. A machine is admitted on its verified token alone (it has no row). A user:
+    their row (app/core/user_rows.py; rebuilt if the sign-up's write was lost), admitted by the
+    one rule of app/core/auth.py; whatever may block (the database, Cognito settling a token
+    issued within seconds of a logout) runs in a worker thread. FastAPI solves it once per
+    request, however many of a route's dependencies ask for it."""
     token, claims = verified.token, verified.claims
+    if is_machine_token(claims):
+        return admit_machine(claims, token)
     services = services_of(request)
     user = await services.users.read(claims["sub"])
     if user is None:
@@ -126,6 +140,19 @@ async def get_authenticated(verified: VerifiedTokenDep, request: Request) -> Aut
         raise invalid_token(REVOKED) from error
     except UserDisabledError as error:
         raise user_disabled() from error
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+# The 403 detail for a machine's token on a route that acts for a user.
+USER_REQUIRED = "This route acts for a signed-in user; a client-credentials token has none"
+
+
+async def get_authenticated(caller: CallerDep) -> Authenticated:
+    """The caller, who must be a user: a machine's token is refused (403)."""
+    if isinstance(caller, Machine):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, USER_REQUIRED)
+    return caller
 
 
 def _rebuild_row(services: Services, token: str, claims: dict[str, Any]) -> User:
@@ -148,32 +175,54 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
 def require_groups(*groups: str) -> Callable[[Authenticated], Awaitable[Authenticated]]:
-    """A dependency admitting members of at least one of `groups` (the token's
+    """A dependency admitting users in at least one of `groups` (the token's
     `cognito:groups`); others get 403 insufficient_scope."""
     required = frozenset(groups)
 
     async def check_groups(auth: CurrentAuth) -> Authenticated:
-        member_of = auth.claims.get("cognito:groups")
-        if not isinstance(member_of, list) or not any(
-            isinstance(group, str) and group in required for group in member_of
-        ):
+        if not _member_of_any(auth, required):
             raise insufficient_scope(f"Requires membership in: {', '.join(sorted(required))}")
         return auth
 
     return check_groups
 
 
-def require_scopes(*scopes: str) -> Callable[[Authenticated], Awaitable[Authenticated]]:
-    """A dependency admitting tokens that carry every one of `scopes` (the token's
-    space-separated `scope` claim, OAuth semantics); others get 403 insufficient_scope."""
+def require_scopes(*scopes: str) -> Callable[[Caller], Awaitable[Caller]]:
+    """A dependency admitting callers, users or machines, whose tokens carry every one of
+    `scopes` (the token's space-separated `scope` claim, OAuth semantics); others get 403
+    insufficient_scope."""
     required = frozenset(scopes)
 
-    async def check_scopes(auth: CurrentAuth) -> Authenticated:
-        scope = auth.claims.get("scope")
-        granted = set(scope.split()) if isinstance(scope, str) else set()
-        if not required <= granted:
+    async def check_scopes(caller: CallerDep) -> Caller:
+        if not required <= granted_scopes(caller.claims):
             wanted = " ".join(sorted(required))
             raise insufficient_scope(f"Requires scopes: {wanted}", scope=wanted)
-        return auth
+        return caller
 
     return check_scopes
+
+
+def require_admin(group: str, scope_name: str) -> Callable[[Caller, Request], Awaitable[Caller]]:
+    """A dependency admitting a user in `group`, or any caller — a machine included — whose
+    token carries this API's resource-server scope `scope_name` (settings'
+    AWS_COGNITO_RESOURCE_SERVER_ID + "/" + `scope_name`, which only the app clients allowed it
+    can obtain); others get 403 insufficient_scope naming both."""
+
+    async def check_admin(caller: CallerDep, request: Request) -> Caller:
+        scope = services_of(request).settings.resource_server_scope(scope_name)
+        if scope in granted_scopes(caller.claims) or (
+            isinstance(caller, Authenticated) and _member_of_any(caller, frozenset({group}))
+        ):
+            return caller
+        raise insufficient_scope(
+            f"Requires scope {scope} or membership in group {group}", scope=scope
+        )
+
+    return check_admin
+
+
+def _member_of_any(auth: Authenticated, groups: frozenset[str]) -> bool:
+    member_of = auth.claims.get("cognito:groups")
+    return isinstance(member_of, list) and any(
+        isinstance(group, str) and group in groups for group in member_of
+    )

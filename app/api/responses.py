@@ -34,7 +34,7 @@ IDENTITY_PROVIDER: dict[int, str] = {
 # What any Bearer-authenticated route can answer.
 AUTHENTICATED: dict[int, str] = IDENTITY_PROVIDER | {
     401: "Missing, invalid, expired or revoked bearer token",
-    403: "User is disabled",
+    403: "User is disabled, or a machine's (client-credentials) token on a route for users",
 }
 
 

@@ -1,6 +1,8 @@
-"""The one rule that admits a caller: a verified access token whose user's row, as the database
-has it now, still honours it — the token's sign-in session began after the user's last logout
-(app/core/revocation.py) and the user is not disabled here.
+"""The one rule that admits a caller. A user: a verified access token whose user's row, as the
+database has it now, still honours it — the token's sign-in session began after the user's last
+logout (app/core/revocation.py) and the user is not disabled here. A machine: a verified
+client-credentials token of an accepted app client; it has no user, so no row is read or made,
+and what it may do is its scopes alone.
 
 Every way in applies it: each authenticated request (app/api/deps.py) and each sign-in, login or
 refresh (app/api/routes/users.py). The row comes from app/core/user_rows.py, whose short reuse
@@ -25,6 +27,30 @@ class Authenticated:
     user: User
     claims: dict[str, Any]
     token: str
+
+
+@dataclass(frozen=True)
+class Machine:
+    """An admitted app client calling as itself (client credentials): its verified claims and
+    token. Only routes that allow machines accept it, by its scopes."""
+
+    client_id: str
+    claims: dict[str, Any]
+    token: str
+
+
+Caller = Authenticated | Machine
+
+
+def granted_scopes(claims: dict[str, Any]) -> frozenset[str]:
+    """The scopes an access token grants (its space-separated `scope` claim)."""
+    scope = claims.get("scope")
+    return frozenset(scope.split()) if isinstance(scope, str) else frozenset()
+
+
+def admit_machine(claims: dict[str, Any], token: str) -> Machine:
+    """The machine caller of a verified client-credentials token (tokens.is_machine_token)."""
+    return Machine(client_id=claims["client_id"], claims=claims, token=token)
 
 
 def admit(

@@ -4,10 +4,14 @@ part alone is DatabaseSettings, all that migrating the schema needs).
 The AWS_* names are the original tutorial's, so existing deployments keep working.
 """
 
+import re
 from functools import lru_cache
+from typing import Annotated
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CLIENT_ID = re.compile(r"[\w+]+")
 
 
 class DatabaseSettings(BaseSettings):
@@ -40,6 +44,26 @@ class Settings(DatabaseSettings):
     AWS_COGNITO_APP_CLIENT_SECRET: SecretStr | None = None
     # Unset: real AWS. Set (e.g. http://127.0.0.1:9229): the emulator, for Cognito and the JWKS.
     AWS_COGNITO_ENDPOINT_URL: str | None = None
+    # Other app clients whose access tokens the service accepts, comma-separated (e.g. a machine
+    # client's, or an SPA's public client's); the service's own app client always is. A token
+    # from any other client of the pool is refused (401).
+    AWS_COGNITO_ACCEPTED_CLIENT_IDS: Annotated[tuple[str, ...], NoDecode] = ()
+    # The pool's domain, as a URL (https://PREFIX.auth.REGION.amazoncognito.com, a custom domain,
+    # or the emulator's http://127.0.0.1:9229/domains/PREFIX). Unset: no web sign-in (/auth/*
+    # answers 404) and Swagger UI offers the password form only.
+    AWS_COGNITO_DOMAIN: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+[^\s?#]*$")
+    # This API's resource server: its scopes IDENTIFIER/users.read and IDENTIFIER/users.write
+    # admit callers to the admin routes besides the admin group.
+    AWS_COGNITO_RESOURCE_SERVER_ID: str = Field(
+        default="cognito-kit", pattern=r"^[\x21\x23-\x5B\x5D-\x7E]+$", max_length=256
+    )
+    # Where browsers reach this service: web sign-in returns to {SERVICE_PUBLIC_URL}/auth/callback,
+    # Swagger UI to {SERVICE_PUBLIC_URL}/docs/oauth2-redirect, a logout to {SERVICE_PUBLIC_URL}/
+    # (the app client's callback and logout URLs must list them; Cognito allows plain http only
+    # for localhost).
+    SERVICE_PUBLIC_URL: str = Field(
+        default="http://localhost:8000", pattern=r"^https?://[^\s/?#]+(/[^\s?#]*[^\s?#/])?$"
+    )
 
     # Cognito calls: a slow identity provider must not hold request threads for long.
     COGNITO_CONNECT_TIMEOUT_SECONDS: float = Field(default=2.0, gt=0)
@@ -65,6 +89,31 @@ class Settings(DatabaseSettings):
     # Larger request bodies get 413, unread (app/api/body_limit.py). The largest valid request,
     # a password reset with every character \u-escaped, is under 30 KiB.
     MAX_REQUEST_BODY_BYTES: int = Field(default=65_536, ge=1024)
+
+    @field_validator("AWS_COGNITO_ACCEPTED_CLIENT_IDS", mode="before")
+    @classmethod
+    def _split_client_ids(cls, value: object) -> object:
+        """A comma-separated list in the environment; a sequence from Python."""
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("AWS_COGNITO_ACCEPTED_CLIENT_IDS")
+    @classmethod
+    def _client_ids_well_formed(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for client_id in value:
+            if not CLIENT_ID.fullmatch(client_id):
+                raise ValueError(f"not an app client id: {client_id!r}")
+        return value
+
+    @property
+    def accepted_client_ids(self) -> frozenset[str]:
+        """The app clients whose tokens are accepted: the service's own and the listed ones."""
+        return frozenset((self.AWS_COGNITO_APP_CLIENT_ID, *self.AWS_COGNITO_ACCEPTED_CLIENT_IDS))
+
+    def resource_server_scope(self, name: str) -> str:
+        """The full scope of this API's resource server named `name` ("cognito-kit/users.read")."""
+        return f"{self.AWS_COGNITO_RESOURCE_SERVER_ID}/{name}"
 
     @property
     def cognito_issuer(self) -> str:

@@ -16,6 +16,7 @@ from app.core.migrations import require_latest_schema
 from app.core.revocation import RevocationChecker
 from app.core.tokens import TokenVerifier
 from app.core.user_rows import UserRows
+from app.core.web_sign_in import WebSignIn
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class Services:
     verifier: TokenVerifier
     revocation: RevocationChecker
     users: UserRows
+    # None without the settings web sign-in needs (app.core.web_sign_in.missing_settings).
+    web_sign_in: WebSignIn | None
 
     @classmethod
     def build(cls, settings: Settings) -> "Services":
@@ -40,9 +43,12 @@ class Services:
                 cognito, clock_skew_seconds=settings.REVOCATION_CLOCK_SKEW_SECONDS
             ),
             users=UserRows(engine, max_age_seconds=settings.USER_ROW_MAX_AGE_SECONDS),
+            web_sign_in=WebSignIn.from_settings(settings),
         )
 
     def close(self) -> None:
+        if self.web_sign_in is not None:
+            self.web_sign_in.close()
         self.verifier.close()
         self.cognito.close()
         self.engine.dispose()

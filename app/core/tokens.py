@@ -3,8 +3,10 @@
 A token is accepted only if: it is a compact JWS signed with RS256 (nothing else, so `none` and
 HS256-with-the-public-key forgeries fail); its `kid` is in the pool's JWKS; `iss` is exactly
 `https://cognito-idp.{region}.amazonaws.com/{pool}`; `token_use` is the expected one; an access
-token's `client_id` (access tokens have no `aud`) or an ID token's `aud` is this app client;
-`exp` and `iat` hold within a small leeway.
+token's `client_id` (access tokens have no `aud`) or an ID token's `aud` is one of the accepted app
+clients; `exp` and `iat` hold within a small leeway. An access token is a user's (it has
+`username`) or a machine's: client credentials give one whose `sub` is the client id and that has
+no `username` (Cognito's token endpoint reference).
 
 The JWKS is fetched once and kept in memory. A `kid` not in it triggers one refetch (key
 rotation), shared by all threads waiting for it (single flight); if the refetch still lacks the
@@ -56,7 +58,7 @@ class TokenVerifier:
         *,
         region: str,
         user_pool_id: str,
-        client_id: str,
+        client_ids: frozenset[str],
         endpoint_url: str | None = None,
         http_client: httpx.Client | None = None,
         fetch_timeout_seconds: float = 3.0,
@@ -68,7 +70,9 @@ class TokenVerifier:
         """`endpoint_url` set (the emulator): JWKS at `{endpoint_url}/{pool}/.well-known/jwks.json`;
         unset: AWS's `{issuer}/.well-known/jwks.json`. `http_client` is used as is (and not
         closed by `close()`); otherwise one is made with `fetch_timeout_seconds`."""
-        self.client_id = client_id
+        if not client_ids:
+            raise ValueError("at least one accepted app client id is needed")
+        self.client_ids = client_ids
         self.issuer = f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
         base = f"{endpoint_url.rstrip('/')}/{user_pool_id}" if endpoint_url else self.issuer
         self.jwks_url = f"{base}/.well-known/jwks.json"
@@ -97,7 +101,7 @@ class TokenVerifier:
         return cls(
             region=settings.AWS_REGION,
             user_pool_id=settings.AWS_COGNITO_USER_POOL_ID,
-            client_id=settings.AWS_COGNITO_APP_CLIENT_ID,
+            client_ids=settings.accepted_client_ids,
             endpoint_url=settings.AWS_COGNITO_ENDPOINT_URL,
             fetch_timeout_seconds=settings.JWKS_TIMEOUT_SECONDS,
             leeway_seconds=settings.TOKEN_LEEWAY_SECONDS,
@@ -166,10 +170,10 @@ class TokenVerifier:
                 key,
                 algorithms=[ALGORITHM],
                 issuer=self.issuer,
-                audience=self.client_id if token_use == "id" else None,
                 options={
                     "require": ["iss", "sub", "token_use", "exp", "iat"],
-                    "verify_aud": token_use == "id",
+                    # The audience is checked below, against the accepted clients.
+                    "verify_aud": False,
                     # Times are checked below, against the injectable clock.
                     "verify_exp": False,
                     "verify_iat": False,
@@ -184,12 +188,15 @@ class TokenVerifier:
     def _check_claims(self, claims: dict[str, Any], token_use: TokenUse) -> None:
         if claims.get("token_use") != token_use:
             raise InvalidTokenError(f"Not an {token_use} token")
-        if token_use == "access" and claims.get("client_id") != self.client_id:
+        client = claims.get("client_id" if token_use == "access" else "aud")
+        if not isinstance(client, str) or client not in self.client_ids:
             raise InvalidTokenError("Token was issued to another app client")
         sub = claims.get("sub")
         if not isinstance(sub, str) or not sub:
             raise InvalidTokenError("Token has no subject")
-        if token_use == "access" and not isinstance(claims.get("username"), str):
+        if token_use == "access" and not (
+            isinstance(claims.get("username"), str) or is_machine_token(claims)
+        ):
             raise InvalidTokenError("Token has no username")
         times: list[Any] = [claims.get("exp"), claims.get("iat"), claims.get("nbf", 0)]
         if not all(_is_finite_number(value) for value in times):
@@ -288,6 +295,12 @@ class TokenVerifier:
         return {
             jwk["kid"]: key for jwk in document["keys"] if (key := _signing_jwk(jwk)) is not None
         }
+
+
+def is_machine_token(claims: dict[str, Any]) -> bool:
+    """A client-credentials access token: issued to an app client for itself, with no user
+    (`sub` is the client id and there is no `username`)."""
+    return "username" not in claims and claims.get("sub") == claims.get("client_id")
 
 
 def _require_well_formed(token: Any) -> None:

@@ -16,14 +16,6 @@ OTHER_PASSWORD = "Battery-Staple-8"
 
 
 @dataclass(frozen=True)
-class AppClient:
-    """A further app client a test creates in the target's pool."""
-
-    client_id: str
-    client_secret: str
-
-
-@dataclass(frozen=True)
 class ContractUser:
     """A user a contract test signed up on its target, with the sub Cognito gave it."""
 

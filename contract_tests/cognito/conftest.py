@@ -11,9 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from contract_tests.cognito.accounts import Accounts, AppClient
+from contract_tests.cognito.accounts import Accounts
 from contract_tests.shared_emulator import shared_emulator
 from contract_tests.targets import (
+    AppClient,
     CognitoTarget,
     MotoServerProcess,
     aws_target,

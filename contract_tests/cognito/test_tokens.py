@@ -9,10 +9,10 @@ from typing import Any
 
 import jwt
 
-from contract_tests.cognito.accounts import Accounts, AppClient
+from contract_tests.cognito.accounts import Accounts
 from contract_tests.cognito.errors import cognito_error
 from contract_tests.secret_hash import reference_secret_hash
-from contract_tests.targets import CognitoTarget
+from contract_tests.targets import AppClient, CognitoTarget
 
 TOKEN_SECONDS = 3600
 FIVE_MINUTES = 300

@@ -9,6 +9,8 @@ very same pool on AWS (`pool_definition`).
 The pool's domain is served under the emulator's own address, at `{endpoint}/domains/{prefix}`.
 Its prefix comes from the pool name ("cognito-kit" gives "kit": Cognito refuses prefixes holding
 "cognito"); a prefix another pool of the emulator holds gets the first free "-2", "-3", ...
+The app client's callback and sign-out URLs are under the service's URL (http://localhost:8000
+unless the caller says where its service runs).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from urllib.parse import urlencode
 from cognito_emulator.pool_definition import (
     DEFAULT_CLIENT_NAME,
     DEFAULT_POOL_NAME,
-    SWAGGER_REDIRECT_URL,
+    DEFAULT_SERVICE_URL,
+    SWAGGER_REDIRECT_PATH,
     CognitoCall,
     create_pool,
     domain_prefix_for,
@@ -43,6 +46,8 @@ class PoolConfig:
     """The pool's domain prefix; its pages and OAuth endpoints are under `domain_url`."""
     machine_client_id: str | None = None
     machine_client_secret: str | None = None
+    service_url: str = DEFAULT_SERVICE_URL
+    """Where the service runs, as its app client's callback and sign-out URLs have it."""
 
     @property
     def domain_url(self) -> str | None:
@@ -62,13 +67,14 @@ class PoolConfig:
                 "client_id": self.client_id,
                 "response_type": "code",
                 "scope": " ".join(LOGIN_SCOPES),
-                "redirect_uri": SWAGGER_REDIRECT_URL,
+                "redirect_uri": f"{self.service_url}{SWAGGER_REDIRECT_PATH}",
             }
         )
         return f"{self.domain_url}/login?{query}"
 
     def as_env(self) -> dict[str, str]:
-        """The service's settings, with dummy AWS credentials boto3 needs to sign requests."""
+        """The service's settings, with dummy AWS credentials boto3 needs to sign requests. The
+        machine client's tokens are among those the service accepts."""
         env = {
             "AWS_REGION": self.region,
             "AWS_COGNITO_USER_POOL_ID": self.user_pool_id,
@@ -81,6 +87,8 @@ class PoolConfig:
         if self.machine_client_id is not None and self.machine_client_secret is not None:
             env["AWS_COGNITO_MACHINE_CLIENT_ID"] = self.machine_client_id
             env["AWS_COGNITO_MACHINE_CLIENT_SECRET"] = self.machine_client_secret
+            env["AWS_COGNITO_ACCEPTED_CLIENT_IDS"] = self.machine_client_id
+        env["SERVICE_PUBLIC_URL"] = self.service_url
         return {**env, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
     def env_file_text(self) -> str:
@@ -95,12 +103,18 @@ def bootstrap(
     pool_name: str = DEFAULT_POOL_NAME,
     client_name: str = DEFAULT_CLIENT_NAME,
     domain_prefix: str | None = None,
+    service_url: str = DEFAULT_SERVICE_URL,
 ) -> PoolConfig:
-    """Creates the defined pool through the emulator's `dispatch`; the settings to reach it.
-    Without a `domain_prefix`, the first free one derived from the pool name."""
+    """Creates the defined pool through the emulator's `dispatch`, for a service at
+    `service_url` (no trailing slash); the settings to reach it. Without a `domain_prefix`,
+    the first free one derived from the pool name."""
     prefix = domain_prefix or _free_domain_prefix(dispatch, domain_prefix_for(pool_name))
     created = create_pool(
-        dispatch, pool_name=pool_name, client_name=client_name, domain_prefix=prefix
+        dispatch,
+        pool_name=pool_name,
+        client_name=client_name,
+        domain_prefix=prefix,
+        service_url=service_url,
     )
     return PoolConfig(
         region=region,
@@ -111,6 +125,7 @@ def bootstrap(
         domain=created.domain_prefix,
         machine_client_id=created.machine_client_id,
         machine_client_secret=created.machine_client_secret,
+        service_url=service_url,
     )
 
 

@@ -17,6 +17,8 @@ through moto's models.
 - moto's bundled signing key (one that ships with moto, so anyone can forge tokens with it) is
   never loaded: pools are built by moto's own constructor run with the key loading stubbed out,
   which also keeps the ~110 ms that importing that key costs off every CreateUserPool.
+- UpdateUserPool: moto replaces the pool's whole configuration, so the backend puts back what
+  only CreateUserPool sets (usernames' case sensitivity, username and alias attributes).
 - Domains and resource servers: moto stores them (`user_pool_domains`, a pool's
   `resource_servers`) but has no UpdateResourceServer or DeleteResourceServer and keeps no
   managed login version, so the adapter writes that state itself; and its DeleteUserPool
@@ -58,6 +60,8 @@ from cognito_emulator.exceptions import (
 )
 
 EMULATOR_ACCOUNT_ID = "000000000000"
+# CreateUserPool members UpdateUserPool has none of: they stay as the pool was created.
+CREATE_ONLY_POOL_SETTINGS = ("UsernameConfiguration", "UsernameAttributes", "AliasAttributes")
 # moto keeps a session per challenge (SRP, MFA, NEW_PASSWORD_REQUIRED); keep only the newest.
 MAX_MOTO_SESSIONS = 10_000
 
@@ -568,6 +572,13 @@ class _PrivateBackend(CognitoIdpBackend):
         pool = _PrivatePool(self, pool_id, name, extended_config)
         self.user_pools[pool.id] = pool
         return pool
+
+    def update_user_pool(self, user_pool_id: str, extended_config: dict[str, Any]) -> None:
+        """Cognito keeps what only CreateUserPool sets (how usernames compare, which attributes
+        sign in); moto's update replaces the pool's whole configuration and would drop it."""
+        current = self.describe_user_pool(user_pool_id).extended_config
+        kept = {key: current[key] for key in CREATE_ONLY_POOL_SETTINGS if key in current}
+        super().update_user_pool(user_pool_id, {**extended_config, **kept})
 
     def delete_user_pool(self, user_pool_id: str) -> None:
         """Cognito keeps a pool that still has a domain; moto would delete it and leave the

@@ -1,10 +1,10 @@
 """What the emulator relies on inside moto, checked when an EmulatorBackend is created.
 
 `moto_adapter` subclasses moto's backend, user pool and user pool domain (overriding
-`create_user_pool`, `delete_user_pool`, `backend` and `_log_user_in`), runs moto's pool
-constructor without its bundled key, drives moto's request handler without HTTP, writes
-challenge sessions, access tokens, domains and resource servers where moto looks them up, and
-reads model attributes. moto is pinned to one minor version (pyproject: >=5.2.5,<5.3); if an
+`create_user_pool`, `update_user_pool`, `delete_user_pool`, `backend` and `_log_user_in`), runs
+moto's pool constructor without its bundled key, drives moto's request handler without HTTP,
+writes challenge sessions, access tokens, domains and resource servers where moto looks them up,
+and reads model attributes. moto is pinned to one minor version (pyproject: >=5.2.5,<5.3); if an
 upgrade moves any of these, the emulator refuses to start with a message naming what changed,
 rather than silently behaving differently.
 """
@@ -33,6 +33,7 @@ REQUIRED_MEMBERS: dict[tuple[str, str], tuple[str, ...]] = {
         "respond_to_auth_challenge",
         "_log_user_in",
         "delete_user_pool",
+        "update_user_pool",
         "describe_user_pool",
     ),
     ("moto.cognitoidp.models", "CognitoIdpUserPool"): ("backend", "domain"),
@@ -127,6 +128,12 @@ REQUIRED_SIGNATURES: dict[tuple[str, str, str], tuple[str, ...]] = {
     ("moto.cognitoidp.models", "CognitoIdpBackend", "delete_user_pool"): (
         "self",
         "user_pool_id",
+    ),
+    # The adapter puts the create-only settings back into the configuration moto replaces.
+    ("moto.cognitoidp.models", "CognitoIdpBackend", "update_user_pool"): (
+        "self",
+        "user_pool_id",
+        "extended_config",
     ),
     # Domains the adapter creates are moto's, with the managed login version added.
     ("moto.cognitoidp.models", "CognitoIdpUserPoolDomain", "__init__"): (

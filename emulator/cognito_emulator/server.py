@@ -24,6 +24,7 @@ from cognito_emulator.backend import EmulatorBackend
 from cognito_emulator.bootstrap import DEFAULT_CLIENT_NAME, DEFAULT_POOL_NAME, PoolConfig, bootstrap
 from cognito_emulator.http.app import DOMAIN_PATH, EmulatorApp
 from cognito_emulator.login_page_client import Authorization, LoginPageClient, OAuthTokens
+from cognito_emulator.pool_definition import DEFAULT_SERVICE_URL
 from cognito_emulator.quotas import QuotaLimiter
 
 START_TIMEOUT_SECONDS = 10.0
@@ -188,15 +189,22 @@ class EmulatorServer:
     # -- the pool an app needs ------------------------------------------------------------------
 
     def bootstrap(
-        self, *, pool_name: str = DEFAULT_POOL_NAME, client_name: str = DEFAULT_CLIENT_NAME
+        self,
+        *,
+        pool_name: str = DEFAULT_POOL_NAME,
+        client_name: str = DEFAULT_CLIENT_NAME,
+        service_url: str = DEFAULT_SERVICE_URL,
     ) -> PoolConfig:
-        """A new pool and app client with a secret, configured as the CLI bootstraps them."""
+        """A new pool and app client with a secret, configured as the CLI bootstraps them; the
+        app client's callback and sign-out URLs are under `service_url` (no trailing slash),
+        where the service runs."""
         return bootstrap(
             self.app.dispatch,
             region=self.region,
             endpoint_url=self.endpoint_url,
             pool_name=pool_name,
             client_name=client_name,
+            service_url=service_url,
         )
 
     # -- the pool's OAuth side, as a browser reaches it -------------------------------------------
@@ -261,6 +269,20 @@ class EmulatorServer:
             password=password,
             scopes=scopes,
             nonce=nonce,
+        )
+
+    def client_credentials_token(
+        self, *, user_pool_id: str, client_id: str, scopes: list[str] | None = None
+    ) -> OAuthTokens:
+        """A machine's access token: /oauth2/token's client_credentials grant for `client_id`
+        (with its secret), for `scopes` or, without them, every scope the client is allowed.
+        TokenEndpointError when the token endpoint refuses."""
+        login_page, client = self._login_page(user_pool_id, client_id)
+        form = {"grant_type": "client_credentials"}
+        if scopes is not None:
+            form["scope"] = " ".join(scopes)
+        return login_page.token_request(
+            form, client_id=client_id, client_secret=client.get("ClientSecret")
         )
 
     def _login_page(

@@ -31,8 +31,13 @@ def test_non_members_get_403_insufficient_scope(flows: Flows) -> None:
 
     response = flows.client.get("/admin/users", headers=user.bearer)
 
-    assert response.status_code == 403
-    assert response.headers["WWW-Authenticate"] == 'Bearer error="insufficient_scope"'
+    assert (response.status_code, response.json()) == (
+        403,
+        {"detail": "Requires scope cognito-kit/users.read or membership in group admin"},
+    )
+    assert response.headers["WWW-Authenticate"] == (
+        'Bearer error="insufficient_scope", scope="cognito-kit/users.read"'
+    )
 
 
 def test_admin_routes_need_a_token(flows: Flows) -> None:

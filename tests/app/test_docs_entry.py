@@ -4,7 +4,9 @@ says what to enter."""
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.app.service_harness import Flows
+from app.main import create_app
+from cognito_emulator.bootstrap import PoolConfig
+from tests.app.service_harness import Flows, make_settings
 
 
 def test_the_root_redirects_to_the_docs(client: TestClient) -> None:
@@ -25,12 +27,17 @@ def test_the_root_is_not_an_api_operation(client: TestClient) -> None:
     assert "/" not in client.get("/openapi.json").json()["paths"]
 
 
-def test_the_authorize_dialog_says_to_leave_the_client_boxes_empty(flows: Flows) -> None:
+def test_the_authorize_dialog_says_to_leave_the_client_boxes_empty(
+    cognito_pool: PoolConfig, database_url: str
+) -> None:
     """Swagger UI shows the scheme's description above the client_id and client_secret boxes of
-    the password flow, which it cannot hide; /users/login ignores them."""
-    schemes = flows.client.get("/openapi.json").json()["components"]["securitySchemes"]
+    the password flow, which it cannot hide; /users/login ignores them. (Without a pool domain,
+    the password flow is the only one: tests/app/test_swagger_authorization_code.py has both.)"""
+    app = create_app(make_settings(cognito_pool, database_url, AWS_COGNITO_DOMAIN=None))
+    with TestClient(app) as client:
+        schemes = client.get("/openapi.json").json()["components"]["securitySchemes"]
 
-    assert schemes["OAuth2PasswordBearer"]["description"] == (
+    assert schemes["Cognito"]["description"] == (
         "Enter a verified user's **username** and **password** only. Leave **client_id** and "
         "**client_secret** empty: the service holds the app client's secret and signs in with "
         "Cognito itself."

@@ -15,7 +15,7 @@ def a_verifier(endpoint: JWKSEndpoint, clock: Clock) -> TokenVerifier:
     return TokenVerifier(
         region="us-east-1",
         user_pool_id="us-east-1_pool",
-        client_id="client",
+        client_ids=frozenset({"client"}),
         endpoint_url="http://jwks.test",
         http_client=endpoint.client(),
         clock=clock,

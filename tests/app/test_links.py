@@ -106,7 +106,7 @@ def test_bearer_links_lead_to_operations_that_take_the_bearer_token() -> None:
             if "header.Authorization" not in link.get("parameters", {}):
                 continue
             _, _, target = OPERATIONS[link["operationId"]]
-            assert target.get("security") == [{"OAuth2PasswordBearer": []}]
+            assert target.get("security") == [{"Cognito": []}]
             assert link["parameters"]["header.Authorization"].startswith("Bearer {$response.")
 
 

@@ -1,10 +1,11 @@
-"""`nox -s provision` against the emulator: the pool, client and group it creates, the
-`.env` it writes, and a service started from that `.env`."""
+"""`nox -s provision` against the emulator: the pool, clients and group it creates, the
+`.env` it writes, a service started from that `.env`, and a second run that updates the same
+pool rather than making another."""
 
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from app.api.routes.admin import ADMIN_GROUP
 from app.core.config import Settings
 from app.main import create_app
 from app.provision import main, update_env_file
+from cognito_emulator.pool_definition import READ_USERS_SCOPE, CognitoCall
 from cognito_emulator.server import EmulatorServer
 
 
@@ -30,12 +32,17 @@ def provision(server: EmulatorServer, env_file: Path, *options: str) -> int:
 
 
 @pytest.fixture
-def provisioned(
-    cognito_emulator: EmulatorServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> dict[str, str]:
+def env_file(tmp_path: Path) -> Path:
     env_file = tmp_path / ".env"
     env_file.write_text("DATABASE_URL=sqlite:///kept.db\nAWS_COGNITO_USER_POOL_ID=stale\n")
+    return env_file
 
+
+@pytest.fixture
+def first_run(
+    cognito_emulator: EmulatorServer, env_file: Path, capsys: pytest.CaptureFixture[str]
+) -> list[str]:
+    """What the first run printed."""
     code = provision(
         cognito_emulator,
         env_file,
@@ -51,17 +58,220 @@ def provisioned(
     assert values["AWS_COGNITO_APP_CLIENT_SECRET"] not in output
     assert values["AWS_COGNITO_MACHINE_CLIENT_SECRET"] not in output
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
-    return values
+    return output.splitlines()
 
 
-def test_provisioning_writes_the_settings_and_keeps_other_lines(
-    provisioned: dict[str, str], cognito_emulator: EmulatorServer
+@pytest.fixture
+def provisioned(first_run: list[str], env_file: Path) -> dict[str, str]:
+    """The settings the first run wrote."""
+    return read_env(env_file)
+
+
+def expected_env_text(values: Mapping[str, str], endpoint_url: str, service_url: str) -> str:
+    """The whole `.env` after a run over the fixture's file: its lines first, in their places."""
+    return (
+        "DATABASE_URL=sqlite:///kept.db\n"
+        f"AWS_COGNITO_USER_POOL_ID={values['AWS_COGNITO_USER_POOL_ID']}\n"
+        "AWS_REGION=us-east-1\n"
+        f"AWS_COGNITO_APP_CLIENT_ID={values['AWS_COGNITO_APP_CLIENT_ID']}\n"
+        f"AWS_COGNITO_APP_CLIENT_SECRET={values['AWS_COGNITO_APP_CLIENT_SECRET']}\n"
+        f"AWS_COGNITO_MACHINE_CLIENT_ID={values['AWS_COGNITO_MACHINE_CLIENT_ID']}\n"
+        f"AWS_COGNITO_MACHINE_CLIENT_SECRET={values['AWS_COGNITO_MACHINE_CLIENT_SECRET']}\n"
+        f"AWS_COGNITO_ACCEPTED_CLIENT_IDS={values['AWS_COGNITO_MACHINE_CLIENT_ID']}\n"
+        f"AWS_COGNITO_DOMAIN={values['AWS_COGNITO_DOMAIN']}\n"
+        f"SERVICE_PUBLIC_URL={service_url}\n"
+        f"AWS_COGNITO_ENDPOINT_URL={endpoint_url}\n"
+    )
+
+
+def test_a_first_run_creates_everything_and_says_so(
+    first_run: list[str],
+    provisioned: dict[str, str],
+    env_file: Path,
+    cognito_emulator: EmulatorServer,
 ) -> None:
-    assert provisioned["DATABASE_URL"] == "sqlite:///kept.db"
-    assert provisioned["AWS_COGNITO_USER_POOL_ID"] != "stale"
-    assert provisioned["AWS_COGNITO_ENDPOINT_URL"] == cognito_emulator.endpoint_url
-    assert provisioned["AWS_REGION"] == cognito_emulator.region
-    assert provisioned["AWS_COGNITO_APP_CLIENT_SECRET"]
+    assert first_run == [
+        f"Created user pool {provisioned['AWS_COGNITO_USER_POOL_ID']} in us-east-1",
+        "Created resource server cognito-kit",
+        f"Created domain {provisioned['AWS_COGNITO_DOMAIN']}",
+        f"Created app client {provisioned['AWS_COGNITO_APP_CLIENT_ID']} (secret written, not "
+        "shown)",
+        f"Created machine client {provisioned['AWS_COGNITO_MACHINE_CLIENT_ID']} (secret written, "
+        "not shown)",
+        "Created group admin",
+        "Sign-in returns to http://localhost:8000/auth/callback or "
+        "http://localhost:8000/docs/oauth2-redirect",
+        "Sign-out returns to http://localhost:8000/",
+        f"Settings written to {env_file}",
+    ]
+    assert env_file.read_text() == expected_env_text(
+        provisioned, cognito_emulator.endpoint_url, "http://localhost:8000"
+    )
+
+
+def test_running_it_again_updates_the_same_pool_and_clients(
+    provisioned: dict[str, str],
+    env_file: Path,
+    cognito_emulator: EmulatorServer,
+    cognito_idp_client: CognitoIdentityProviderClient,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Same pool, clients, secrets and domain; the callback URLs follow --service-url."""
+    code = provision(
+        cognito_emulator,
+        env_file,
+        "--pool-name",
+        "provisioned",
+        "--service-url",
+        "http://localhost:8080/",
+    )
+
+    assert code == 0
+    pool_id = provisioned["AWS_COGNITO_USER_POOL_ID"]
+    assert capsys.readouterr().out.splitlines() == [
+        f"Updated user pool {pool_id} in us-east-1",
+        "Updated resource server cognito-kit",
+        f"Kept domain {provisioned['AWS_COGNITO_DOMAIN']}",
+        f"Updated app client {provisioned['AWS_COGNITO_APP_CLIENT_ID']} (secret written, not "
+        "shown)",
+        f"Updated machine client {provisioned['AWS_COGNITO_MACHINE_CLIENT_ID']} (secret written, "
+        "not shown)",
+        "Kept group admin",
+        "Sign-in returns to http://localhost:8080/auth/callback or "
+        "http://localhost:8080/docs/oauth2-redirect",
+        "Sign-out returns to http://localhost:8080/",
+        f"Settings written to {env_file}",
+    ]
+    assert env_file.read_text() == expected_env_text(
+        provisioned, cognito_emulator.endpoint_url, "http://localhost:8080"
+    )
+    pools = cognito_idp_client.list_user_pools(MaxResults=60)["UserPools"]
+    assert [pool["Id"] for pool in pools] == [pool_id]
+    clients = cognito_idp_client.list_user_pool_clients(UserPoolId=pool_id)["UserPoolClients"]
+    assert sorted(client["ClientId"] for client in clients) == sorted(
+        [provisioned["AWS_COGNITO_APP_CLIENT_ID"], provisioned["AWS_COGNITO_MACHINE_CLIENT_ID"]]
+    )
+    app_client = cognito_idp_client.describe_user_pool_client(
+        UserPoolId=pool_id, ClientId=provisioned["AWS_COGNITO_APP_CLIENT_ID"]
+    )["UserPoolClient"]
+    assert app_client["CallbackURLs"] == [
+        "http://localhost:8080/auth/callback",
+        "http://localhost:8080/docs/oauth2-redirect",
+    ]
+    assert app_client["LogoutURLs"] == ["http://localhost:8080/"]
+
+
+def test_two_pools_of_the_name_stop_it_before_anything_changes(
+    cognito_emulator: EmulatorServer,
+    cognito_idp_client: CognitoIdentityProviderClient,
+    env_file: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    first = cognito_idp_client.create_user_pool(PoolName="cognito-kit")["UserPool"]["Id"]
+    second = cognito_idp_client.create_user_pool(PoolName="cognito-kit")["UserPool"]["Id"]
+    before = env_file.read_text()
+
+    code = provision(cognito_emulator, env_file)
+
+    assert code == 1
+    assert capsys.readouterr().err == (
+        f"provision: 2 user pools are named 'cognito-kit': {first}, {second}. Nothing was "
+        "changed: delete or rename all but one, or provision a pool of another name.\n"
+    )
+    assert env_file.read_text() == before
+    pools = cognito_idp_client.list_user_pools(MaxResults=60)["UserPools"]
+    assert sorted(pool["Id"] for pool in pools) == sorted([first, second])
+    for pool_id in (first, second):
+        assert (
+            cognito_idp_client.list_user_pool_clients(UserPoolId=pool_id)["UserPoolClients"] == []
+        )
+        assert "Domain" not in cognito_idp_client.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+
+
+def test_the_aws_identity_needs_the_actions_the_module_lists(
+    cognito_emulator: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The IAM list in the module's docstring is every operation a first and a second run
+    send, and nothing else."""
+    sent: set[str] = set()
+    wrap = app.provision.boto3_call
+
+    def recording(client: Any) -> CognitoCall:
+        call = wrap(client)
+
+        def recorded(operation: str, body: dict[str, Any]) -> Mapping[str, Any]:
+            sent.add(operation)
+            return call(operation, body)
+
+        return recorded
+
+    monkeypatch.setattr(app.provision, "boto3_call", recording)
+    env_file = tmp_path / ".env"
+
+    assert provision(cognito_emulator, env_file) == 0
+    assert provision(cognito_emulator, env_file) == 0
+
+    assert app.provision.__doc__ is not None
+    needs = re.search(r"the identity needs (cognito-idp:.*?)\. With", app.provision.__doc__, re.S)
+    assert needs is not None
+    assert set(re.findall(r"[A-Z][A-Za-z]+", needs.group(1))) == sent
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://api.example.com", "Cognito allows plain http only to localhost: use https"),
+        ("ftp://localhost", "use an http(s) URL without query, fragment or trailing slash"),
+        ("localhost:8000", "use an http(s) URL without query, fragment or trailing slash"),
+        (
+            "http://localhost:8000/?a=1",
+            "use an http(s) URL without query, fragment or trailing slash",
+        ),
+        (
+            "https://app.example.com/#top",
+            "use an http(s) URL without query, fragment or trailing slash",
+        ),
+        ("https://app example.com", "use an http(s) URL without query, fragment or trailing slash"),
+        ("http://[::1", "use an http(s) URL without query, fragment or trailing slash"),
+    ],
+)
+def test_a_service_url_cognito_or_the_service_would_refuse_stops_before_anything_is_created(
+    url: str,
+    problem: str,
+    cognito_emulator: EmulatorServer,
+    cognito_idp_client: CognitoIdentityProviderClient,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    env_file = tmp_path / ".env"
+
+    with pytest.raises(SystemExit) as exited:
+        provision(cognito_emulator, env_file, "--service-url", url)
+
+    assert exited.value.code == 2
+    assert f"argument --service-url: {url!r}: {problem}" in capsys.readouterr().err
+    assert cognito_idp_client.list_user_pools(MaxResults=60)["UserPools"] == []
+    assert not env_file.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "written"),
+    [
+        ("https://api.example.com/", "https://api.example.com"),
+        ("https://example.com/kit", "https://example.com/kit"),
+        ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("http://[::1]:8000", "http://[::1]:8000"),
+    ],
+)
+def test_a_service_url_provisioning_takes_is_one_the_service_takes(
+    url: str, written: str, cognito_emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    env_file = tmp_path / ".env"
+
+    assert provision(cognito_emulator, env_file, "--service-url", url) == 0
+
+    configured = Settings(_env_file=env_file).SERVICE_PUBLIC_URL
+    assert (read_env(env_file)["SERVICE_PUBLIC_URL"], configured) == (written, written)
 
 
 def test_the_domain_prefix_is_derived_from_the_pool_name_and_made_unique(
@@ -97,7 +307,7 @@ def test_a_chosen_domain_prefix_is_used(
 
     assert code == 0
     assert read_env(env_file)["AWS_COGNITO_DOMAIN"] == f"{endpoint}/domains/team-login"
-    assert f"Domain {endpoint}/domains/team-login" in capsys.readouterr().out
+    assert f"Created domain {endpoint}/domains/team-login" in capsys.readouterr().out
     assert (
         cognito_idp_client.describe_user_pool_domain(Domain="team-login")["DomainDescription"][
             "Status"
@@ -161,10 +371,16 @@ def test_the_pool_and_client_have_what_the_service_needs(
 
 
 def test_the_service_runs_from_the_provisioned_env_file(
-    provisioned: dict[str, str], cognito_emulator: EmulatorServer, tmp_path: Path
+    provisioned: dict[str, str], cognito_emulator: EmulatorServer, env_file: Path, tmp_path: Path
 ) -> None:
-    env_file = tmp_path / ".env"
+    """A person signs up and in; the machine client's token is accepted (it is in
+    AWS_COGNITO_ACCEPTED_CLIENT_IDS) for the users.read scope it holds."""
     settings = Settings(_env_file=env_file, DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}")
+    machine_token = cognito_emulator.client_credentials_token(
+        user_pool_id=provisioned["AWS_COGNITO_USER_POOL_ID"],
+        client_id=provisioned["AWS_COGNITO_MACHINE_CLIENT_ID"],
+        scopes=[READ_USERS_SCOPE],
+    ).access_token
     pool_id = provisioned["AWS_COGNITO_USER_POOL_ID"]
     body = {"username": "alice", "email": "alice@example.com", "password": "Correct-Horse-9"}
 
@@ -178,9 +394,12 @@ def test_the_service_runs_from_the_provisioned_env_file(
         )
         token = login.json()["access_token"]
         me = client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
+        listed = client.get("/admin/users", headers={"Authorization": f"Bearer {machine_token}"})
 
     assert me.status_code == 200
     assert me.json()["username"] == "alice"
+    assert listed.status_code == 200, listed.text
+    assert [user["username"] for user in listed.json()["data"]] == ["alice"]
 
 
 def test_provisioning_for_aws_drops_a_leftover_emulator_endpoint_and_protects_the_pool(

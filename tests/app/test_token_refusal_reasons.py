@@ -118,10 +118,10 @@ def jwks() -> JWKSEndpoint:
 @pytest.fixture
 def make_verifier(jwks: JWKSEndpoint, clock: Clock) -> Callable[..., TokenVerifier]:
     def make(**options: Any) -> TokenVerifier:
+        options.setdefault("client_ids", frozenset({CLIENT}))
         return TokenVerifier(
             region=REGION,
             user_pool_id=POOL,
-            client_id=CLIENT,
             endpoint_url="http://cognito.test",
             http_client=jwks.client(),
             leeway_seconds=LEEWAY,
@@ -212,6 +212,16 @@ ACCESS_REFUSALS: dict[str, tuple[Callable[[], str], str]] = {
     ),
     "no username": (lambda: signed(access_claims(username=REMOVE)), "Token has no username"),
     "username not a string": (lambda: signed(access_claims(username=7)), "Token has no username"),
+    # A client-credentials token has no username and its client's id as `sub`; a token without
+    # a username is a machine's only then.
+    "no username, subject not the client": (
+        lambda: signed(access_claims(username=REMOVE, sub="client-2")),
+        "Token has no username",
+    ),
+    "a machine's token of another client": (
+        lambda: signed(access_claims(username=REMOVE, sub="client-2", client_id="client-2")),
+        "Token was issued to another app client",
+    ),
     "exp not a number": (
         lambda: signed(access_claims(exp="2100-01-01")),
         "Token times are not numbers",
@@ -259,8 +269,15 @@ def test_an_access_token_is_refused_with_the_reason(
         access_claims(exp=NOW - LEEWAY),  # expired, within the leeway
         access_claims(iat=NOW + LEEWAY, nbf=NOW + LEEWAY),  # early, within the leeway
         access_claims(exp=float(NOW + 60), iat=float(NOW)),  # times may be floats
+        access_claims(username=REMOVE, sub=CLIENT, scope="cognito-kit/users.read"),
     ],
-    ids=["genuine", "expiry within the leeway", "not-before within the leeway", "float times"],
+    ids=[
+        "genuine",
+        "expiry within the leeway",
+        "not-before within the leeway",
+        "float times",
+        "a machine's (client credentials)",
+    ],
 )
 def test_a_genuine_access_token_is_accepted_within_the_leeway(
     verifier: TokenVerifier, claims: dict[str, Any]
@@ -279,8 +296,8 @@ def test_a_token_as_long_as_the_limit_is_verified_and_cached(verifier: TokenVeri
 
 ID_REFUSALS: dict[str, tuple[dict[str, Any], str]] = {
     "an access token": (access_claims(aud=CLIENT), "Not an id token"),
-    "another audience": (id_claims(aud="client-2"), "Invalid token: Audience doesn't match"),
-    "no audience": (id_claims(aud=REMOVE), 'Invalid token: Token is missing the "aud" claim'),
+    "another audience": (id_claims(aud="client-2"), "Token was issued to another app client"),
+    "no audience": (id_claims(aud=REMOVE), "Token was issued to another app client"),
 }
 
 
@@ -291,6 +308,23 @@ def test_an_id_token_is_refused_with_the_reason(
     claims, reason = case
 
     assert refusal(verifier.verify_id_token, signed(claims)) == reason
+
+
+def test_tokens_of_every_accepted_client_verify_and_of_no_other(
+    make_verifier: Callable[..., TokenVerifier],
+) -> None:
+    verifier = make_verifier(client_ids=frozenset({CLIENT, "client-2"}))
+
+    assert verifier.verify_access_token(signed(access_claims(client_id="client-2")))["sub"]
+    assert verifier.verify_id_token(signed(id_claims(aud="client-2")))["aud"] == "client-2"
+    assert refusal(verifier.verify_id_token, signed(id_claims(aud="client-3"))) == (
+        "Token was issued to another app client"
+    )
+
+
+def test_a_verifier_needs_an_accepted_client(make_verifier: Callable[..., TokenVerifier]) -> None:
+    with pytest.raises(ValueError, match="at least one accepted app client id"):
+        make_verifier(client_ids=frozenset())
 
 
 def test_an_id_token_needs_neither_client_id_nor_username(verifier: TokenVerifier) -> None:

@@ -291,7 +291,7 @@ def verifier_for(
     return TokenVerifier(
         region=pool.region,
         user_pool_id=pool.user_pool_id,
-        client_id=pool.client_id,
+        client_ids=frozenset({pool.client_id}),
         endpoint_url=pool.endpoint_url,
         http_client=httpx.Client(transport=transport),
         clock=clock or time.time,
@@ -418,7 +418,7 @@ def test_jwks_failures_are_unavailable_errors_shared_by_waiting_threads(
     verifier = TokenVerifier(
         region=cognito_pool.region,
         user_pool_id=cognito_pool.user_pool_id,
-        client_id=cognito_pool.client_id,
+        client_ids=frozenset({cognito_pool.client_id}),
         endpoint_url=closed_port_url(),
         http_client=httpx.Client(transport=transport),
     )
@@ -445,9 +445,14 @@ def test_jwks_failures_are_unavailable_errors_shared_by_waiting_threads(
 
 
 def test_the_jwks_location_follows_the_endpoint_setting() -> None:
-    aws = TokenVerifier(region="eu-west-1", user_pool_id="eu-west-1_abc", client_id="c")
+    aws = TokenVerifier(
+        region="eu-west-1", user_pool_id="eu-west-1_abc", client_ids=frozenset({"c"})
+    )
     emulated = TokenVerifier(
-        region="eu-west-1", user_pool_id="eu-west-1_abc", client_id="c", endpoint_url="http://h:1/"
+        region="eu-west-1",
+        user_pool_id="eu-west-1_abc",
+        client_ids=frozenset({"c"}),
+        endpoint_url="http://h:1/",
     )
 
     assert aws.jwks_url == (

@@ -265,7 +265,7 @@ def test_login_rejects_another_grant_type(flows: Flows) -> None:
 def test_login_form_is_the_openapi_password_flow_for_swagger_authorize(flows: Flows) -> None:
     schema = flows.client.get("/openapi.json").json()
 
-    flow = schema["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]["password"]
+    flow = schema["components"]["securitySchemes"]["Cognito"]["flows"]["password"]
     assert flow["tokenUrl"] == "/users/login"
     login_body = schema["paths"]["/users/login"]["post"]["requestBody"]["content"]
     assert "application/x-www-form-urlencoded" in login_body

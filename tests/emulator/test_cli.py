@@ -66,12 +66,16 @@ def test_cli_serves_bootstraps_writes_env_file_and_stops_on_ctrl_c(
         "AWS_COGNITO_DOMAIN",
         "AWS_COGNITO_MACHINE_CLIENT_ID",
         "AWS_COGNITO_MACHINE_CLIENT_SECRET",
+        "AWS_COGNITO_ACCEPTED_CLIENT_IDS",
+        "SERVICE_PUBLIC_URL",
         "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY",
     ]
     assert (settings["AWS_ACCESS_KEY_ID"], settings["AWS_SECRET_ACCESS_KEY"]) == ("testing",) * 2
     url = settings["AWS_COGNITO_ENDPOINT_URL"]
     assert settings["AWS_COGNITO_DOMAIN"] == f"{url}/domains/kit"
+    assert settings["AWS_COGNITO_ACCEPTED_CLIENT_IDS"] == settings["AWS_COGNITO_MACHINE_CLIENT_ID"]
+    assert settings["SERVICE_PUBLIC_URL"] == "http://localhost:8000"
     assert f"  Domain (OAuth 2.0):       {url}/domains/kit" in output
     assert (
         f"  Login page (browser):     {url}/domains/kit/login?"

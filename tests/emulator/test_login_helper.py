@@ -26,7 +26,7 @@ from cognito_emulator.login_page_client import (
     code_challenge,
     is_loopback,
 )
-from cognito_emulator.pool_definition import APP_OAUTH_SCOPES, CALLBACK_URLS
+from cognito_emulator.pool_definition import CALLBACK_URLS
 from cognito_emulator.pytest_plugin import CognitoLoginPage, CognitoUser
 from cognito_emulator.server import EmulatorServer
 from tests.emulator.oauth_harness import create_login_client
@@ -431,9 +431,15 @@ def test_the_login_page_signs_the_user_in_with_cognitos_tokens(
         cognito_user.email,
     )
     # No scope requested: "the authentication server uses all scopes associated with the
-    # client" (Cognito developer guide, authorization-endpoint.md, `scope`).
+    # client" (Cognito developer guide, authorization-endpoint.md, `scope`): a person's, not the
+    # API's resource-server scopes, which are the machine client's.
     access_claims = claims_of(tokens.access_token)
-    assert sorted(access_claims["scope"].split()) == sorted(APP_OAUTH_SCOPES)
+    assert sorted(access_claims["scope"].split()) == [
+        "aws.cognito.signin.user.admin",
+        "email",
+        "openid",
+        "profile",
+    ]
     assert access_claims["client_id"] == cognito_pool.client_id
     me = cognito_idp_client.get_user(AccessToken=tokens.access_token)
     assert me["Username"] == cognito_user.username

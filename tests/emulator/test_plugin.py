@@ -46,6 +46,8 @@ def test_cognito_pool_matches_the_running_server(
         "AWS_COGNITO_DOMAIN": f"{cognito_emulator.endpoint_url}/domains/kit",
         "AWS_COGNITO_MACHINE_CLIENT_ID": cognito_pool.machine_client_id,
         "AWS_COGNITO_MACHINE_CLIENT_SECRET": cognito_pool.machine_client_secret,
+        "AWS_COGNITO_ACCEPTED_CLIENT_IDS": cognito_pool.machine_client_id,
+        "SERVICE_PUBLIC_URL": "http://localhost:8000",
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
     }

@@ -11,8 +11,10 @@ from load_tests.run_files import (
     read_accounts,
     read_confirmed,
     read_journeys,
+    read_signed_up,
     record_confirmed,
     record_journey,
+    record_sign_up,
     release_account,
     write_accounts,
 )
@@ -64,3 +66,12 @@ def test_journey_durations_are_read_back_from_every_process_file(tmp_path: Path)
     (tmp_path / "journeys-1.txt").write_text("4.0\n")
     assert sorted(read_journeys(tmp_path)) == [2.5, 3.25, 4.0]
     assert read_journeys(tmp_path / "absent") == []
+
+
+def test_sign_ups_are_recorded_apart_from_confirmed_users(tmp_path: Path) -> None:
+    record_sign_up(tmp_path, "bob")
+    record_confirmed(tmp_path, "ann")
+    (tmp_path / "signed-up-1.txt").write_text("carl\n")
+    assert sorted(read_signed_up(tmp_path)) == ["bob", "carl"]
+    assert read_confirmed(tmp_path) == ["ann"]
+    assert read_signed_up(tmp_path / "absent") == []

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from load_tests import request_names
 from load_tests.thresholds import (
     DEFAULT_P95_MS,
     evaluate,
@@ -144,3 +145,13 @@ def test_the_journey_row_goes_before_aggregated_and_is_not_bounded_by_default(
     figures = with_journeys(read_stats_csv(healthy), journey_figures([9.0], run_seconds=60))
     assert [row.name for row in figures][-2:] == ["new-user journey", "Aggregated"]
     assert evaluate(figures, DEFAULT_P95_MS, default_p95_ms=100) == []
+
+
+def test_every_request_the_scenarios_name_has_a_p95_bound() -> None:
+    named = {
+        value
+        for key, value in vars(request_names).items()
+        if key.isupper() and key != "POOL_PREFIX" and isinstance(value, str)
+    }
+    assert named == DEFAULT_P95_MS.keys()
+    assert {"pool: POST /oauth2/token", "GET /admin/users", "GET /auth/callback"} <= named

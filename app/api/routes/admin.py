@@ -1,5 +1,6 @@
 """Administration of the users table: the example of authorization by Cognito group
-(`cognito:groups`) and by OAuth scope."""
+(`cognito:groups`) or by resource-server scope, so a user in the admin group and a machine client
+with the scope (client credentials) may both call it."""
 
 from typing import Annotated, Any
 
@@ -8,27 +9,25 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app import crud
-from app.api.deps import ServicesDep, SessionDep, require_groups, require_scopes
+from app.api.deps import ServicesDep, SessionDep, require_admin
 from app.api.responses import AUTHENTICATED, error_responses
 from app.core.services import Services
 from app.models import NO_CONTROL_CHARACTERS, User, UserPublic, UsersPublic, UserUpdate
 
 ADMIN_GROUP = "admin"
-# The scope Cognito puts in access tokens from its user-pool APIs (InitiateAuth). With a resource
-# server and the OAuth flows, require your own scope instead (e.g. "cognito-kit/users.write").
-USER_ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 
-GUARDED = AUTHENTICATED | {403: "User is disabled, or the token lacks the group or scope"}
+GUARDED = AUTHENTICATED | {
+    403: "User is disabled, or neither in the admin group nor holding the resource-server scope"
+}
 
-router = APIRouter(
-    prefix="/admin",
-    tags=["Admin"],
-    dependencies=[Depends(require_groups(ADMIN_GROUP))],
-    responses=error_responses(GUARDED),
+router = APIRouter(prefix="/admin", tags=["Admin"], responses=error_responses(GUARDED))
+
+
+@router.get(
+    "/users",
+    response_model=UsersPublic,
+    dependencies=[Depends(require_admin(ADMIN_GROUP, "users.read"))],
 )
-
-
-@router.get("/users", response_model=UsersPublic)
 def list_users(
     session: SessionDep,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
@@ -41,7 +40,7 @@ def list_users(
 @router.patch(
     "/users/{sub}",
     response_model=UserPublic,
-    dependencies=[Depends(require_scopes(USER_ADMIN_SCOPE))],
+    dependencies=[Depends(require_admin(ADMIN_GROUP, "users.write"))],
     responses=error_responses({404: "No such user"}),
 )
 async def update_user(

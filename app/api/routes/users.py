@@ -3,7 +3,6 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, status
@@ -13,14 +12,12 @@ from starlette.concurrency import run_in_threadpool
 
 from app import crud
 from app.api import links
-from app.api.deps import REVOKED, CognitoDep, CurrentAuth, ServicesDep, SessionDep
-from app.api.errors import invalid_token, user_disabled
+from app.api.deps import CognitoDep, CurrentAuth, ServicesDep, SessionDep
 from app.api.links import success_with_links
 from app.api.responses import AUTHENTICATED, IDENTITY_PROVIDER, error_responses
-from app.core.auth import UserDisabledError, admit
-from app.core.cognito import AuthTokens, CognitoClient, CognitoProfile
+from app.api.sign_in import bearer_tokens, sign_in
+from app.core.cognito import CognitoClient, CognitoProfile
 from app.core.cognito_errors import UNAVAILABLE, CognitoRequestFailed
-from app.core.revocation import TokenRevokedError
 from app.core.services import Services
 from app.core.tokens import InvalidTokenError, JWKSUnavailableError
 from app.models import (
@@ -125,17 +122,8 @@ def resend_verification_code(body: ResendRequest, cognito: CognitoDep) -> Messag
 def login(form: Annotated[LoginForm, Form()], services: ServicesDep, session: SessionDep) -> Token:
     """OAuth2 password grant (form fields `username`, `password`): Swagger UI's Authorize."""
     tokens = services.cognito.password_auth(form.username, form.password)
-    _sign_in(services, session, tokens, login_at=utc_now())
-    if tokens.refresh_token is None:
-        raise HTTPException(
-            status.HTTP_502_BAD_GATEWAY, "The identity provider sent no refresh token"
-        )
-    return Token(
-        access_token=tokens.access_token,
-        expires_in=tokens.expires_in,
-        refresh_token=tokens.refresh_token,
-        id_token=tokens.id_token,
-    )
+    sign_in(services, session, tokens, login_at=utc_now())
+    return bearer_tokens(tokens)
 
 
 @router.post(
@@ -157,7 +145,7 @@ def refresh_token(
 ) -> RefreshedToken:
     """New access and ID tokens; refused after a logout (by Cognito, and by the logout mark)."""
     tokens = services.cognito.refresh_tokens(body.username, body.refresh_token)
-    _sign_in(services, session, tokens, login_at=None)
+    sign_in(services, session, tokens, login_at=None)
     return RefreshedToken(
         access_token=tokens.access_token,
         expires_in=tokens.expires_in,
@@ -304,42 +292,3 @@ def _sign_out(services: Services, access_token: str, sub: str) -> None:
     with Session(services.engine) as session:
         crud.revoke_tokens_issued_before(session, sub, utc_now())
     services.users.forget(sub)
-
-
-def _sign_in(
-    services: Services, session: Session, tokens: AuthTokens, *, login_at: datetime | None
-) -> User:
-    """Verify what Cognito just issued, sync the user's row from it (created if lost, email from
-    the ID token), and admit the caller by the rule every request meets (app/core/auth.py): a
-    refresh of a session older than a logout, or a disabled user, is refused. `login_at` records
-    a password login."""
-    try:
-        access = services.verifier.verify_access_token(tokens.access_token)
-        identity = services.verifier.verify_id_token(tokens.id_token)
-    except InvalidTokenError as error:
-        logger.error("Cognito issued tokens that fail verification: %s", error)
-        raise HTTPException(
-            status.HTTP_502_BAD_GATEWAY,
-            f"The identity provider issued tokens this service cannot verify ({error}); tokens "
-            "it has just issued look expired or not valid yet when its clock and this service's "
-            "differ",
-        ) from error
-    if identity["sub"] != access["sub"]:
-        raise HTTPException(status.HTTP_502_BAD_GATEWAY, "The identity provider mixed up tokens")
-    email = identity.get("email")
-    profile = CognitoProfile(
-        sub=access["sub"],
-        username=access["username"],
-        email=email if isinstance(email, str) else None,
-    )
-    user = crud.ensure_user(session, profile)
-    try:
-        admit(services.revocation, user, access, tokens.access_token)
-    except TokenRevokedError as error:
-        # A password login starts a new session, so only clocks far apart refuse one here.
-        raise invalid_token(REVOKED if login_at else "Refresh token has been revoked") from error
-    except UserDisabledError as error:
-        raise user_disabled() from error
-    signed_in = crud.record_sign_in(session, user, profile, at=login_at)
-    services.users.forget(signed_in.sub)
-    return signed_in

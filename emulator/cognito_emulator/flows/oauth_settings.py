@@ -33,7 +33,12 @@ from urllib.parse import urlsplit
 
 from botocore.model import ListShape, Shape, StructureShape
 
-from cognito_emulator.domain_names import CUSTOM_DOMAIN, PREFIX_DOMAIN, reserved_word_in
+from cognito_emulator.domain_names import (
+    CUSTOM_DOMAIN,
+    LOOPBACK_HOSTS,
+    PREFIX_DOMAIN,
+    reserved_word_in,
+)
 from cognito_emulator.exceptions import CognitoError, InvalidParameterException
 from cognito_emulator.moto_adapter import EMULATOR_ACCOUNT_ID, Domain, MotoAdapter, Pool
 from cognito_emulator.oauth import STANDARD_SCOPES
@@ -46,7 +51,6 @@ DEFAULT_MANAGED_LOGIN_VERSION = 1  # the classic hosted UI
 # Cognito's own message lists the flows in this order (not the API model's).
 OAUTH_FLOWS = ("implicit", "client_credentials", "code")
 BROWSER_FLOWS = frozenset({"code", "implicit"})
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 LOCAL_IDENTITY_PROVIDER = "COGNITO"
 
 
