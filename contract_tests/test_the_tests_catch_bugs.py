@@ -175,11 +175,11 @@ def test_the_lifecycle_model_catches_a_row_kept_for_a_machine(
     A row per token, not one per client: the table outlives an example, and hypothesis replays a
     failing one, which must fail again at the same step."""
 
-    def admit_machine_with_a_row(claims: dict[str, Any], token: str) -> Machine:
+    def admit_machine_with_a_row(claims: dict[str, Any]) -> Machine:
         with Session(machine_rows_service.engine) as db:
             profile = CognitoProfile(sub=claims["jti"], username=claims["jti"], email=None)
             crud.ensure_user(db, profile)
-        return admit_machine(claims, token)
+        return admit_machine(claims)
 
     monkeypatch.setattr(deps, "admit_machine", admit_machine_with_a_row)
     with pytest.raises(AssertionError, match=r"grew by 2 rows; the model signed up 1:"):

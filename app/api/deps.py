@@ -126,7 +126,7 @@ async def get_caller(verified: VerifiedTokenDep, request: Request) -> Caller:
     request, however many of a route's dependencies ask for it."""
     token, claims = verified.token, verified.claims
     if is_machine_token(claims):
-        return admit_machine(claims, token)
+        return admit_machine(claims)
     services = services_of(request)
     user = await services.users.read(claims["sub"])
     if user is None:

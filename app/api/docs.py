@@ -89,12 +89,13 @@ def install_docs(application: FastAPI, settings: Callable[[], Settings]) -> None
 
 
 def _offer_authorization_code(schema: dict[str, Any], settings: Settings) -> None:
-    """The authorization-code flow beside the password flow of the service's scheme."""
-    assert settings.AWS_COGNITO_DOMAIN is not None
+    """The authorization-code flow beside the password flow of the service's scheme (web
+    sign-in is on, so the domain is set)."""
+    domain = settings.AWS_COGNITO_DOMAIN or ""
     scheme = schema["components"]["securitySchemes"][bearer_token.scheme_name]
     scheme["description"] = AUTHORIZE_HELP_WITH_LOGIN_PAGE
     scheme["flows"]["authorizationCode"] = {
-        "authorizationUrl": f"{settings.AWS_COGNITO_DOMAIN.rstrip('/')}/oauth2/authorize",
+        "authorizationUrl": f"{domain.rstrip('/')}/oauth2/authorize",
         "tokenUrl": TOKEN_URL,
         "scopes": {scope: SCOPE_DESCRIPTIONS[scope] for scope in SCOPES},
     }

@@ -31,12 +31,11 @@ class Authenticated:
 
 @dataclass(frozen=True)
 class Machine:
-    """An admitted app client calling as itself (client credentials): its verified claims and
-    token. Only routes that allow machines accept it, by its scopes."""
+    """An admitted app client calling as itself (client credentials), and its verified claims.
+    Only routes that allow machines accept it, by its scopes."""
 
     client_id: str
     claims: dict[str, Any]
-    token: str
 
 
 Caller = Authenticated | Machine
@@ -48,9 +47,9 @@ def granted_scopes(claims: dict[str, Any]) -> frozenset[str]:
     return frozenset(scope.split()) if isinstance(scope, str) else frozenset()
 
 
-def admit_machine(claims: dict[str, Any], token: str) -> Machine:
+def admit_machine(claims: dict[str, Any]) -> Machine:
     """The machine caller of a verified client-credentials token (tokens.is_machine_token)."""
-    return Machine(client_id=claims["client_id"], claims=claims, token=token)
+    return Machine(client_id=claims["client_id"], claims=claims)
 
 
 def admit(

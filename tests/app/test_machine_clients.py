@@ -8,14 +8,16 @@ client_credentials grant); the emulator issues the same
 (tests/emulator/test_oauth_token_endpoint.py).
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
+from fastapi import Depends
 from fastapi.testclient import TestClient
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 from sqlmodel import Session, func, select
 
-from app.api.deps import USER_REQUIRED
+from app.api.deps import USER_REQUIRED, CallerDep, require_admin
+from app.core.auth import Authenticated, Machine
 from app.core.config import Settings
 from app.main import create_app
 from app.models import User
@@ -195,3 +197,65 @@ def test_a_malformed_accepted_client_id_is_refused_at_startup(
 
     with pytest.raises(ValueError, match="not an app client id: 'not a client'"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_require_admin_guards_a_route_of_your_own_by_group_or_scope(
+    flows: Flows, settings: Settings, cognito_idp_client: CognitoIdentityProviderClient
+) -> None:
+    """`require_admin(group, scope_name)` on a route of an app built on the service: a member of
+    the group, or a caller with this API's scope, gets in; the route sees who called."""
+    app = create_app(settings)
+
+    @app.get("/reports")
+    async def read_reports(
+        caller: Annotated[Any, Depends(require_admin("auditors", "users.write"))],
+        same: CallerDep,
+    ) -> dict[str, str]:
+        assert caller is same
+        if isinstance(caller, Machine):
+            return {"machine": caller.client_id}
+        assert isinstance(caller, Authenticated)
+        return {"user": caller.user.username}
+
+    cognito_idp_client.create_group(UserPoolId=flows.pool.user_pool_id, GroupName="auditors")
+    auditor = flows.registered_user("auditor")
+    cognito_idp_client.admin_add_user_to_group(
+        UserPoolId=flows.pool.user_pool_id, Username="auditor", GroupName="auditors"
+    )
+    auditor.tokens = flows.login("auditor").json()
+    outsider = flows.registered_user("outsider")
+    admin = flows.registered_user("root")
+    cognito_idp_client.admin_add_user_to_group(
+        UserPoolId=flows.pool.user_pool_id, Username="root", GroupName="admin"
+    )
+    admin.tokens = flows.login("root").json()
+    writer = machine_token(flows, WRITE_USERS_SCOPE)
+    reader = machine_token(flows, READ_USERS_SCOPE)
+
+    with TestClient(app) as client:
+        answers = {
+            name: client.get("/reports", headers=headers)
+            for name, headers in {
+                "auditor": auditor.bearer,
+                "writer": bearer(writer),
+                "outsider": outsider.bearer,
+                "admin": admin.bearer,
+                "reader": bearer(reader),
+            }.items()
+        }
+
+    assert {name: answer.status_code for name, answer in answers.items()} == {
+        "auditor": 200,
+        "writer": 200,
+        "outsider": 403,
+        "admin": 403,
+        "reader": 403,
+    }
+    assert answers["auditor"].json() == {"user": "auditor"}
+    assert answers["writer"].json() == {"machine": flows.pool.machine_client_id}
+    assert answers["outsider"].json() == {
+        "detail": f"Requires scope {WRITE_USERS_SCOPE} or membership in group auditors"
+    }
+    assert answers["reader"].headers["WWW-Authenticate"] == (
+        f'Bearer error="insufficient_scope", scope="{WRITE_USERS_SCOPE}"'
+    )

@@ -741,3 +741,49 @@ def test_settings_without_a_domain_or_secret_make_no_web_sign_in(settings: Setti
     assert WebSignIn.from_settings(settings) is not None
     for unset in ("AWS_COGNITO_DOMAIN", "AWS_COGNITO_APP_CLIENT_SECRET"):
         assert WebSignIn.from_settings(settings.model_copy(update={unset: None})) is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "logged"),
+    [
+        (answering(502, text="bad gateway"), ("WARNING", "Token endpoint failed: HTTP 502")),
+        (answering(400, text="<html>"), ("ERROR", "Token endpoint answered HTTP 400, not JSON")),
+        (
+            answering(400, json={"error": "invalid_client"}),
+            ("ERROR", "Token endpoint refused the service's request: HTTP 400 'invalid_client'"),
+        ),
+        (
+            answering(400, json={"error": 7}),
+            ("ERROR", "Token endpoint refused the service's request: HTTP 400 None"),
+        ),
+    ],
+)
+def test_what_the_token_endpoint_did_wrong_is_logged_for_the_operator(
+    answer: Callable[[httpx.Request], httpx.Response],
+    logged: tuple[str, str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The caller gets 502/503 without details; the log names the status and the OAuth error
+    (a string only: whatever else the answer holds is not repeated)."""
+    caplog.set_level(logging.DEBUG, logger="app.core.web_sign_in")
+
+    with pytest.raises(WebSignInError):
+        web_sign_in_answering(answer).redeem(
+            "the-code", redirect_uri=CALLBACK_URL, code_verifier="v" * 43
+        )
+
+    assert [(record.levelname, record.getMessage()) for record in caplog.records] == [logged]
+
+
+def test_a_sign_in_started_by_a_replica_whose_clock_is_ahead_is_finished() -> None:
+    """The cookie's `iat` is not checked: another replica's clock may run ahead of this one."""
+    ahead = web_sign_in_answering(lambda _: httpx.Response(200, json=TOKENS), clock=lambda: 2e6)
+    here = web_sign_in_answering(lambda _: httpx.Response(200, json=TOKENS), clock=lambda: 2e6 - 60)
+    start = ahead.start()
+    state = query_of(start.authorize_url)["state"]
+
+    pending, code = here.returned(
+        start.cookie, code="c", state=state, error=None, error_description=None
+    )
+
+    assert (pending.state, code) == (state, "c")
