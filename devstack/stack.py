@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 import app
 from app.core.migrations import migrate
 from cognito_emulator import EmulatorServer, PoolConfig
+from cognito_emulator.server import KEEP_ALIVE_SECONDS
 
 # The service runs from the checkout (it is not installed; see pyproject.toml).
 CHECKOUT = Path(app.__file__).resolve().parent.parent
@@ -110,6 +111,7 @@ class Stack:
             sys.executable, "-m", "uvicorn", "app.main:app", "--app-dir", str(CHECKOUT),
             "--host", self.host, "--port", str(self.service_port),
             "--workers", str(self.workers), "--no-access-log",
+            "--timeout-keep-alive", str(KEEP_ALIVE_SECONDS),
         ]  # fmt: skip
         with self.service_log.open("wb") as log:
             self._service = subprocess.Popen(

@@ -29,6 +29,10 @@ from cognito_emulator.quotas import QuotaLimiter
 
 START_TIMEOUT_SECONDS = 10.0
 STOP_TIMEOUT_SECONDS = 5.0
+# An idle connection must outlive the clients' own idle limit (httpx's is 5 s, uvicorn's default
+# too): when the server closes first, a client that reuses the connection at that instant gets
+# "connection reset by peer" (seen in CI). Clients close their idle connections well before this.
+KEEP_ALIVE_SECONDS = 75
 
 
 class SignInOptions(TypedDict, total=False):
@@ -176,6 +180,7 @@ class EmulatorServer:
             log_config=None,
             log_level=self.log_level,
             timeout_graceful_shutdown=1,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
             server_header=False,
         )
         return uvicorn.Server(config)

@@ -119,3 +119,15 @@ def logged_error(caplog: pytest.LogCaptureFixture) -> BaseException:
                 return record.exc_info[1]
         time.sleep(0.01)
     raise AssertionError("no error was logged")
+
+
+def test_idle_connections_outlive_the_clients_own_idle_limit(
+    make_cognito_emulator: EmulatorServer,
+) -> None:
+    """A server that closes an idle connection first races the client reusing it: the request
+    meets "connection reset by peer" (it happened in CI with both limits at 5 s)."""
+    running = make_cognito_emulator._uvicorn
+    assert running is not None
+    client_idle_limit = httpx.Limits().keepalive_expiry
+    assert client_idle_limit == 5.0
+    assert running.config.timeout_keep_alive == 75
