@@ -29,9 +29,10 @@ from cognito_emulator.quotas import QuotaLimiter
 
 START_TIMEOUT_SECONDS = 10.0
 STOP_TIMEOUT_SECONDS = 5.0
-# An idle connection must outlive the clients' own idle limit (httpx's is 5 s, uvicorn's default
+# An idle connection must outlive the client's own idle limit (httpx's is 5 s, uvicorn's default
 # too): when the server closes first, a client that reuses the connection at that instant gets
-# "connection reset by peer" (seen in CI). Clients close their idle connections well before this.
+# "connection reset by peer" (seen in CI). Clients with no idle limit (urllib3, so boto3) still
+# meet that race, only 75 s later and more rarely.
 KEEP_ALIVE_SECONDS = 75
 
 
