@@ -278,6 +278,14 @@ MUTATION_SCOPE = {
     "cognito_emulator/flows/authorize_request.py": ["x__callback"],  # ... at its callback URL
     "cognito_emulator/http/managed_login.py": ["x__csrf_matches"],  # login forms' CSRF check
     "cognito_emulator/tokens.py": ["xǁTokenIssuerǁverify_access_token"],  # scope and revocation
+    "cognito_emulator/triggers/token_generation.py": [  # no trigger changes a claim Cognito owns
+        "xǁ_Answerǁclaims_to_add",
+        "xǁ_Answerǁclaims_to_suppress",
+        "xǁ_Answerǁ_may_add",
+    ],
+    "cognito_emulator/challenge_sessions.py": [  # a challenge's Session: its user, once, in time
+        "xǁChallengeSessionsǁtake"
+    ],
 }
 MUTATION_TESTS = ["tests/app", "tests/emulator"]
 # Tests that cannot pass in the mutation copy, mutant or not: one starts the service in its own

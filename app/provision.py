@@ -15,6 +15,13 @@ ListUserPoolClients, DescribeUserPoolClient, CreateUserPoolClient, UpdateUserPoo
 ListGroups and CreateGroup. With `--endpoint-url` it provisions the emulator instead (dummy
 credentials if none are configured).
 
+Lambda triggers, only when asked: `--post-confirmation-arn` and `--pre-token-generation-arn`
+name the service's functions (app/triggers/) as deployed, and the pool calls them (pre token
+generation with version 2 events, which needs the pool's Essentials or Plus feature plan, the
+default of a new pool). Cognito also needs leave to invoke each function, given on the function
+(`aws lambda add-permission --principal cognito-idp.amazonaws.com --source-arn POOL_ARN`, see the
+README). A run without them leaves the pool with no triggers, and says which it removed.
+
 Deletion protection: on for real AWS, off for an endpoint. The domain prefix, for a pool that
 has no domain yet: `--domain-prefix`, else one derived from the pool name with a random suffix
 ("kit-3f9a2c1b"), because a prefix must be unique among all of AWS's customers in the region and
@@ -43,10 +50,13 @@ from cognito_emulator.pool_definition import (
     DEFAULT_CLIENT_NAME,
     DEFAULT_POOL_NAME,
     DEFAULT_SERVICE_URL,
+    NO_TRIGGERS,
+    PRE_TOKEN_GENERATION_VERSION,
     RESOURCE_SERVER_IDENTIFIER,
     Change,
     PoolChanges,
     PoolConflict,
+    TriggerFunctions,
     boto3_call,
     callback_urls,
     domain_prefix_problem,
@@ -54,6 +64,7 @@ from cognito_emulator.pool_definition import (
     logout_urls,
     service_url_problem,
 )
+from cognito_emulator.triggers.functions import FUNCTION_ARN
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -78,6 +89,15 @@ def _service_url(value: str) -> str:
     if problem is not None:
         raise argparse.ArgumentTypeError(f"{value!r}: {problem}")
     return url
+
+
+def _function_arn(value: str) -> str:
+    if not FUNCTION_ARN.fullmatch(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: not a Lambda function ARN "
+            "(arn:aws:lambda:REGION:ACCOUNT:function:NAME, as `aws lambda get-function` shows it)"
+        )
+    return value
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -110,6 +130,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--endpoint-url", help="Cognito endpoint, e.g. the emulator's http://127.0.0.1:9229"
     )
+    parser.add_argument(
+        "--post-confirmation-arn",
+        type=_function_arn,
+        help="the deployed PostConfirmation function (app.triggers.post_confirmation.handler): "
+        "it creates each confirmed user's row (default: no such trigger)",
+    )
+    parser.add_argument(
+        "--pre-token-generation-arn",
+        type=_function_arn,
+        help="the deployed PreTokenGeneration function (app.triggers.pre_token_generation."
+        "handler), called with V2_0 events: admins get the API's scopes; needs the Essentials "
+        "or Plus feature plan (default: no such trigger)",
+    )
     return parser.parse_args(argv)
 
 
@@ -131,11 +164,12 @@ def provision(
     domain_prefix: str | None = None,
     endpoint_url: str | None = None,
     service_url: str = DEFAULT_SERVICE_URL,
+    triggers: TriggerFunctions = NO_TRIGGERS,
 ) -> tuple[dict[str, str], PoolChanges]:
-    """Make the pool match the definition (`ensure_pool`); returns the settings the service
-    needs and what was created, updated or kept. The domain's URL is Cognito's, or the
-    emulator's for an `endpoint_url`. PoolConflict when the account's pools or clients make
-    the pool to update ambiguous."""
+    """Make the pool match the definition (`ensure_pool`), calling the functions `triggers`
+    names by ARN; returns the settings the service needs and what was created, updated or
+    kept. The domain's URL is Cognito's, or the emulator's for an `endpoint_url`.
+    PoolConflict when the account's pools or clients make the pool to update ambiguous."""
     pool = ensure_pool(
         boto3_call(client),
         pool_name=pool_name,
@@ -143,6 +177,7 @@ def provision(
         domain_prefix=domain_prefix,
         deletion_protection=deletion_protection,
         service_url=service_url,
+        triggers=triggers,
     )
     assert pool.domain_prefix is not None  # ensure_pool gives a pool without a domain one
     region = client.meta.region_name
@@ -165,8 +200,14 @@ def provision(
     return values, pool.changes
 
 
-def summary(values: dict[str, str], changes: PoolChanges, env_file: Path) -> list[str]:
-    """What was created, updated or kept, and where the settings went (no secrets)."""
+def summary(
+    values: dict[str, str],
+    changes: PoolChanges,
+    env_file: Path,
+    triggers: TriggerFunctions = NO_TRIGGERS,
+) -> list[str]:
+    """What was created, updated or kept, the triggers the pool calls (and those it no longer
+    does), and where the settings went (no secrets)."""
     service_url = values[SERVICE_URL_KEY]
     parts: list[tuple[Change | None, str]] = [
         (changes.pool, f"user pool {values['AWS_COGNITO_USER_POOL_ID']} in {values['AWS_REGION']}"),
@@ -186,8 +227,20 @@ def summary(values: dict[str, str], changes: PoolChanges, env_file: Path) -> lis
         *(f"{change.capitalize()} {part}" for change, part in parts if change is not None),
         f"Sign-in returns to {' or '.join(callback_urls(service_url))}",
         f"Sign-out returns to {' '.join(logout_urls(service_url))}",
+        *_trigger_lines(triggers, changes.triggers_removed),
         f"Settings written to {env_file}",
     ]
+
+
+def _trigger_lines(triggers: TriggerFunctions, removed: Sequence[str]) -> list[str]:
+    called = [
+        ("PostConfirmation", triggers.post_confirmation),
+        (f"PreTokenGeneration ({PRE_TOKEN_GENERATION_VERSION})", triggers.pre_token_generation),
+    ]
+    lines = [f"Trigger {trigger} calls {arn}" for trigger, arn in called if arn is not None]
+    if removed:
+        lines.append(f"Removed triggers {', '.join(removed)} (not asked for this time)")
+    return lines
 
 
 def update_env_file(path: Path, values: dict[str, str], *, remove: Sequence[str] = ()) -> None:
@@ -210,6 +263,10 @@ def update_env_file(path: Path, values: dict[str, str], *, remove: Sequence[str]
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    triggers = TriggerFunctions(
+        post_confirmation=args.post_confirmation_arn,
+        pre_token_generation=args.pre_token_generation_arn,
+    )
     try:
         values, changes = provision(
             idp_client(args.region, args.endpoint_url),
@@ -219,6 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             domain_prefix=args.domain_prefix,
             endpoint_url=args.endpoint_url,
             service_url=args.service_url,
+            triggers=triggers,
         )
     except (BotoCoreError, ClientError, PoolConflict) as error:
         print(f"provision: {error}", file=sys.stderr)
@@ -229,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         # Real AWS: a leftover emulator endpoint would silently send the service elsewhere.
         update_env_file(args.env_file, values, remove=[ENDPOINT_KEY])
-    print("\n".join(summary(values, changes, args.env_file)))
+    print("\n".join(summary(values, changes, args.env_file, triggers)))
     return 0
 
 

@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks import cognito_servers, memory, oauth_flows, service, verification
+from benchmarks import cognito_servers, memory, oauth_flows, service, trigger_cost, verification
 from benchmarks.http_load import load_generator_name
 from benchmarks.report import LEGEND, Row, document, render_table, verdict_lines
 from benchmarks.servers import (
@@ -37,7 +37,7 @@ from benchmarks.servers import (
     stop_all,
 )
 
-SECTIONS = ("emulator", "oauth", "service", "verify", "memory")
+SECTIONS = ("emulator", "oauth", "triggers", "service", "verify", "memory")
 DEFAULT_OUT = Path("bench-results/latest.json")
 
 
@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="The kit against its peers: emulator vs moto_server (and cognito-local), "
-        "the emulator's OAuth token endpoint vs InitiateAuth, service /users/me vs /healthz, "
+        "the emulator's OAuth token endpoint vs InitiateAuth, a login's cost with an in-process "
+        "Lambda trigger vs without, service /users/me vs /healthz, "
         "token verification cost, emulator memory.",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON ({DEFAULT_OUT})")
@@ -212,6 +213,24 @@ class Runner:
         self.notes.append(oauth_flows.cpu_note(results))
         self.sections["oauth"] = oauth_flows.to_json(results)
 
+    def triggers(self) -> None:
+        """A login on a pool with an in-process PreAuthentication trigger beside one without."""
+        server = start_emulator(self.workdir, lambdas=trigger_cost.LAMBDAS)
+        try:
+            workloads = trigger_cost.prepare_pools(server)
+            cost = trigger_cost.measure(
+                workloads,
+                server.cpu_seconds,
+                rounds=self.plan.rounds,
+                seconds=self.plan.seconds,
+                warmup_seconds=self.plan.warmup_seconds,
+            )
+        finally:
+            stop_all([server])
+        self.rows += trigger_cost.rows(cost)
+        self.notes.append(trigger_cost.note(cost))
+        self.sections["triggers"] = trigger_cost.to_json(cost)
+
     def service(self) -> None:
         generator = load_generator_name()
         databases = [
@@ -297,6 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sections: dict[str, Callable[[], None]] = {
         "emulator": runner.emulator_vs_moto,
         "oauth": runner.oauth,
+        "triggers": runner.triggers,
         "service": runner.service,
         "verify": runner.verify,
         "memory": runner.memory,

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from devstack.ports import free_port
 HOST = "127.0.0.1"
 REGION = "us-east-1"
 COGNITO_LOCAL_PACKAGE = "cognito-local@^5"
+CHECKOUT = Path(__file__).resolve().parent.parent
 NPM_INSTALL_SECONDS = 240
 
 
@@ -118,20 +120,32 @@ def _spawn(
     return ServerProcess(name=name, port=port, process=process, log_path=log_path)
 
 
+def checkout_on_python_path() -> dict[str, str]:
+    """This process's environment, the checkout first on PYTHONPATH (the server runs in the
+    benchmark's log directory, where `benchmarks` is not importable by itself)."""
+    paths = [str(CHECKOUT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
 def read_env_file(path: Path) -> dict[str, str]:
     pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
     return {key.strip(): value.strip() for key, value in pairs}
 
 
-def start_emulator(workdir: Path) -> ServerProcess:
-    """`python -m cognito_emulator` as a user runs it: its bootstrap, settings from --env-file."""
+def start_emulator(workdir: Path, lambdas: Mapping[str, str] | None = None) -> ServerProcess:
+    """`python -m cognito_emulator` as a user runs it: its bootstrap, settings from --env-file;
+    `lambdas` ({NAME: "module:function"}) as its `--lambda` options, the modules imported from
+    this checkout."""
     port = free_port()
     env_file = workdir / "cognito_emulator.env"
     command = [
         sys.executable, "-m", "cognito_emulator", "--host", HOST, "--port", str(port),
         "--env-file", str(env_file),
     ]  # fmt: skip
-    server = _spawn("emulator", command, workdir, port)
+    for name, reference in (lambdas or {}).items():
+        command += ["--lambda", f"{name}={reference}"]
+    env = checkout_on_python_path() if lambdas else None
+    server = _spawn("emulator", command, workdir, port, env=env)
     server.wait_until_answering("/_emulator/health")
     deadline = time.monotonic() + 10
     while not env_file.exists() and time.monotonic() < deadline:
@@ -241,12 +255,17 @@ def cognito_idp_client(endpoint_url: str) -> Any:
     )
 
 
-def bootstrap_with_boto3(endpoint_url: str) -> PoolConfig:
+def bootstrap_with_boto3(
+    endpoint_url: str, lambda_config: Mapping[str, str] | None = None
+) -> PoolConfig:
     """The emulator's bootstrap pool and app client, created through boto3 on another server:
     the definition's password side only (cognito-local has no resource servers, and the OAuth
-    section measures the emulator alone)."""
+    section measures the emulator alone); with `lambda_config` as its triggers, if given."""
     call = boto3_call(cognito_idp_client(endpoint_url))
-    pool_id = call("CreateUserPool", user_pool_request())["UserPool"]["Id"]
+    request = user_pool_request()
+    if lambda_config:
+        request["LambdaConfig"] = dict(lambda_config)
+    pool_id = call("CreateUserPool", request)["UserPool"]["Id"]
     client = call("CreateUserPoolClient", user_pool_client_request(pool_id))["UserPoolClient"]
     for group in group_requests(pool_id):
         call("CreateGroup", group)

@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 
+from app.triggers import POST_CONFIRMATION_FUNCTION, PRE_TOKEN_GENERATION_FUNCTION
 from devstack.admin import AdminCommandError, make_admin
 from devstack.stack import Stack, StackStartError, default_log_dir, env_file_path
 
@@ -68,6 +69,8 @@ def banner(stack: Stack) -> str:
         f"Pool:      {stack.pool.user_pool_id}  client {stack.pool.client_id}\n"
         f"Login:     {stack.pool.login_url}  (the pool's login page)\n"
         f"Database:  {stack.database_url}\n"
+        f"Triggers:  {POST_CONFIRMATION_FUNCTION}, {PRE_TOKEN_GENERATION_FUNCTION}  (app/triggers/,"
+        " run in this process)\n"
         f"Log:       {stack.service_log}  (the service's: why a request failed)\n"
         "Sign up in Swagger UI, read the code from the outbox, verify, Authorize, GET /users/me.\n"
         f"Admin:     nox -s dev -- admin USERNAME{port}  (then sign in again)\n"

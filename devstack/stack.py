@@ -3,6 +3,11 @@
 The emulator runs in this process (its state lives here); the service runs in its own process,
 with as many uvicorn workers as asked, so it is exercised exactly as it is deployed: configured
 through the environment only, its database migrated first (the service refuses one that is not).
+
+The service's Lambda triggers (app/triggers/) run in this process too, as the emulator's
+in-process functions, and the pool calls them as a deployed pool calls them on AWS: the
+PostConfirmation handler writes to the service's database (the same DATABASE_URL), the
+PreTokenGeneration handler gives admins the API's scopes.
 """
 
 from __future__ import annotations
@@ -20,8 +25,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 import app
+from app.core.config import DatabaseSettings, ResourceServerSettings
 from app.core.migrations import migrate
+from app.triggers import POST_CONFIRMATION_FUNCTION, PRE_TOKEN_GENERATION_FUNCTION
+from app.triggers.post_confirmation import PostConfirmation
+from app.triggers.pre_token_generation import AdminScopes
 from cognito_emulator import EmulatorServer, PoolConfig
+from cognito_emulator.pool_definition import TriggerFunctions
 from cognito_emulator.server import KEEP_ALIVE_SECONDS
 
 # The service runs from the checkout (it is not installed; see pyproject.toml).
@@ -29,6 +39,10 @@ CHECKOUT = Path(app.__file__).resolve().parent.parent
 
 DEFAULT_DATABASE_URL = "sqlite:///./app.db"
 OWNER_ONLY = 0o600
+SERVICE_TRIGGERS = TriggerFunctions(
+    post_confirmation=POST_CONFIRMATION_FUNCTION,
+    pre_token_generation=PRE_TOKEN_GENERATION_FUNCTION,
+)
 
 
 def default_log_dir() -> Path:
@@ -73,6 +87,7 @@ class Stack:
             host=host, port=emulator_port, fixed_code=fixed_code, quotas=quotas
         )
         self.pool: PoolConfig | None = None
+        self._post_confirmation: PostConfirmation | None = None
         self._service: subprocess.Popen[bytes] | None = None
         self.service_log = service_log_path(self.log_dir, service_port)
         self.env_file = env_file_path(self.log_dir, service_port)
@@ -120,16 +135,28 @@ class Stack:
         self._wait_until_ready(timeout)
 
     def start_emulator(self) -> None:
-        """The emulator with the kit's pool, its callback URLs on the service's public URL, whose
-        settings go to the env file (owner-only from the start: it holds the app client's
-        secret) for `python -m devstack admin`."""
+        """The emulator with the kit's pool, its callback URLs on the service's public URL and
+        its triggers the service's handlers, whose settings go to the env file (owner-only from
+        the start: it holds the app client's secret) for `python -m devstack admin`."""
         self.emulator.start()
-        self.pool = self.emulator.bootstrap(service_url=self.public_url)
+        self.register_triggers()
+        self.pool = self.emulator.bootstrap(
+            service_url=self.public_url, trigger_functions=SERVICE_TRIGGERS
+        )
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.env_file.unlink(missing_ok=True)
         fd = os.open(self.env_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
         with os.fdopen(fd, "w") as env_file:
             env_file.write(self.pool.env_file_text())
+
+    def register_triggers(self) -> None:
+        """The service's handlers as the emulator's functions, on the settings the service
+        reads (its DATABASE_URL given here, the rest from the environment or .env)."""
+        self._post_confirmation = PostConfirmation(DatabaseSettings(DATABASE_URL=self.database_url))
+        self.emulator.register_lambda(POST_CONFIRMATION_FUNCTION, self._post_confirmation)
+        self.emulator.register_lambda(
+            PRE_TOKEN_GENERATION_FUNCTION, AdminScopes(ResourceServerSettings())
+        )
 
     def _wait_until_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -158,6 +185,9 @@ class Stack:
         self._service = None
         self.env_file.unlink(missing_ok=True)
         self.emulator.stop()
+        if self._post_confirmation is not None:
+            self._post_confirmation.close()
+            self._post_confirmation = None
 
     def __enter__(self) -> Stack:
         self.start()

@@ -1,5 +1,6 @@
-"""The service's one Settings object, read from the environment or a `.env` file (its database
-part alone is DatabaseSettings, all that migrating the schema needs).
+"""The service's one Settings object, read from the environment or a `.env` file. Two parts of
+it stand alone, for code that runs without the rest: DatabaseSettings (migrating the schema, the
+PostConfirmation trigger) and ResourceServerSettings (the PreTokenGeneration trigger).
 
 The AWS_* names are the original tutorial's, so existing deployments keep working.
 """
@@ -35,7 +36,25 @@ class DatabaseSettings(BaseSettings):
     DATABASE_POOL_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0)
 
 
-class Settings(DatabaseSettings):
+class ResourceServerSettings(BaseSettings):
+    """This API's resource server alone: what the PreTokenGeneration trigger needs."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    # This API's resource server: its scopes IDENTIFIER/users.read and IDENTIFIER/users.write
+    # admit callers to the admin routes besides the admin group.
+    AWS_COGNITO_RESOURCE_SERVER_ID: str = Field(
+        default="cognito-kit", pattern=r"^[\x21\x23-\x5B\x5D-\x7E]+$", max_length=256
+    )
+
+    def resource_server_scope(self, name: str) -> str:
+        """The full scope of this API's resource server named `name` ("cognito-kit/users.read")."""
+        return f"{self.AWS_COGNITO_RESOURCE_SERVER_ID}/{name}"
+
+
+class Settings(DatabaseSettings, ResourceServerSettings):
     AWS_REGION: str = Field(default="us-east-1", pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$")
     AWS_COGNITO_USER_POOL_ID: str = Field(pattern=r"^[\w-]+_[0-9a-zA-Z]+$", max_length=55)
     AWS_COGNITO_APP_CLIENT_ID: str = Field(pattern=r"^[\w+]+$", max_length=128)
@@ -52,11 +71,6 @@ class Settings(DatabaseSettings):
     # or the emulator's http://127.0.0.1:9229/domains/PREFIX). Unset: no web sign-in (/auth/*
     # answers 404) and Swagger UI offers the password form only.
     AWS_COGNITO_DOMAIN: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+[^\s?#]*$")
-    # This API's resource server: its scopes IDENTIFIER/users.read and IDENTIFIER/users.write
-    # admit callers to the admin routes besides the admin group.
-    AWS_COGNITO_RESOURCE_SERVER_ID: str = Field(
-        default="cognito-kit", pattern=r"^[\x21\x23-\x5B\x5D-\x7E]+$", max_length=256
-    )
     # Where browsers reach this service: web sign-in returns to {SERVICE_PUBLIC_URL}/auth/callback,
     # Swagger UI to {SERVICE_PUBLIC_URL}/docs/oauth2-redirect, a logout to {SERVICE_PUBLIC_URL}/
     # (the app client's callback and logout URLs must list them; Cognito allows plain http only
@@ -110,10 +124,6 @@ class Settings(DatabaseSettings):
     def accepted_client_ids(self) -> frozenset[str]:
         """The app clients whose tokens are accepted: the service's own and the listed ones."""
         return frozenset((self.AWS_COGNITO_APP_CLIENT_ID, *self.AWS_COGNITO_ACCEPTED_CLIENT_IDS))
-
-    def resource_server_scope(self, name: str) -> str:
-        """The full scope of this API's resource server named `name` ("cognito-kit/users.read")."""
-        return f"{self.AWS_COGNITO_RESOURCE_SERVER_ID}/{name}"
 
     @property
     def cognito_issuer(self) -> str:

@@ -14,21 +14,30 @@ from pathlib import Path
 from typing import Any
 
 from cognito_emulator import moto_boundary
+from cognito_emulator.backend_lock import BackendLock
+from cognito_emulator.challenge_sessions import ChallengeSessions
 from cognito_emulator.clock import Clock
 from cognito_emulator.codes import CodeBook
 from cognito_emulator.flows.access_token import AccessTokenFlows
 from cognito_emulator.flows.administration import AdministrationFlows
 from cognito_emulator.flows.authentication import AuthenticationFlows
+from cognito_emulator.flows.custom_auth import CustomAuthFlow, CustomAuthState
 from cognito_emulator.flows.managed_login import ManagedLoginFlows
 from cognito_emulator.flows.oauth_grants import OAuthGrantFlows
 from cognito_emulator.flows.oauth_settings import OAuthSettingsFlows
+from cognito_emulator.flows.pool_settings import PoolSettingsFlows
 from cognito_emulator.flows.sign_up import SignUpFlows
+from cognito_emulator.flows.user_migration import UserMigrationFlow
 from cognito_emulator.keys import KeyStore
 from cognito_emulator.moto_adapter import AppClient, MotoAdapter, Pool
 from cognito_emulator.oauth import AuthorizationCodes
 from cognito_emulator.pool_ids import PoolIds
 from cognito_emulator.srp import SrpChallenges
 from cognito_emulator.tokens import TokenIssuer, TokenLedger
+from cognito_emulator.triggers import lambda_config as lambda_config_rules
+from cognito_emulator.triggers.functions import TIMEOUT_SECONDS as LAMBDA_TIMEOUT_SECONDS
+from cognito_emulator.triggers.functions import LambdaFunctions
+from cognito_emulator.triggers.invocation import PoolTriggers
 from cognito_emulator.usernames import UserDirectory
 from cognito_emulator.validation import check_request, input_shapes
 
@@ -45,11 +54,19 @@ class EmulatorBackend:
         clock: Clock | None = None,
         fixed_code: str | None = None,
         keys_dir: Path | None = None,
+        lambda_endpoint: str | None = None,
+        lambda_timeout_seconds: float = LAMBDA_TIMEOUT_SECONDS,
     ) -> None:
         moto_boundary.check()
         input_shapes()  # load botocore's model now, not on the first request
         self.region = region
         self.clock = clock if clock is not None else Clock()
+        # Held by every call from the HTTP app and EmulatorServer; triggers run without it.
+        self.lock = BackendLock()
+        self.lambdas = LambdaFunctions(
+            region=region, endpoint_url=lambda_endpoint, timeout_seconds=lambda_timeout_seconds
+        )
+        self.triggers = PoolTriggers(self.lambdas, region, self.lock)
         self._keys = KeyStore(keys_dir)
         self._ledger = TokenLedger()
         self._tokens = TokenIssuer(region, self._keys, self.clock, self._ledger)
@@ -62,18 +79,31 @@ class EmulatorBackend:
             new_pool_id=PoolIds(stable=keys_dir is not None).new,
             on_sign_in=self._sign_in_completed_by_moto,
         )
-        sign_up = SignUpFlows(self._moto, self._users, self._codes)
+        pool_settings = PoolSettingsFlows(self._moto)
+        triggers = self.triggers
+        migration = UserMigrationFlow(self._moto, self._users, triggers)
+        sign_up = SignUpFlows(self._moto, self._users, self._codes, triggers, migration)
+        self._challenge_sessions = ChallengeSessions[CustomAuthState](self.clock)
+        self._custom_auth = CustomAuthFlow(
+            self._users, SrpChallenges(self.clock), self._challenge_sessions, triggers
+        )
         authentication = self._authentication = AuthenticationFlows(
-            self._moto, self._users, self._tokens, self._srp
+            self._moto,
+            self._users,
+            self._tokens,
+            self._srp,
+            triggers,
+            migration,
+            self._custom_auth,
         )
         access_token = self._access_token = AccessTokenFlows(
-            self._moto, self._users, self._tokens, self._codes
+            self._moto, self._users, self._tokens, self._codes, triggers
         )
         administration = self._administration = AdministrationFlows(
-            self._moto, self._users, self._tokens, self._codes, self._keys
+            self._moto, self._users, self._tokens, self._codes, self._keys, triggers
         )
         self.oauth_grants = OAuthGrantFlows(
-            self._moto, self._users, self._tokens, self._authorization_codes
+            self._moto, self._users, self._tokens, self._authorization_codes, triggers
         )
         self.managed_login = ManagedLoginFlows(
             self._moto,
@@ -82,11 +112,17 @@ class EmulatorBackend:
             self._authorization_codes,
             self.oauth_grants,
             self.clock,
+            triggers,
+            migration,
         )
         self._handlers: dict[str, Handler] = {
             **OAuthSettingsFlows(self._moto).handlers(),
+            "CreateUserPool": pool_settings.create_user_pool,
+            "UpdateUserPool": pool_settings.update_user_pool,
             "SignUp": sign_up.sign_up,
             "ConfirmSignUp": sign_up.confirm_sign_up,
+            "AdminConfirmSignUp": sign_up.admin_confirm_sign_up,
+            "AdminCreateUser": administration.admin_create_user,
             "ResendConfirmationCode": sign_up.resend_confirmation_code,
             "ForgotPassword": sign_up.forgot_password,
             "ConfirmForgotPassword": sign_up.confirm_forgot_password,
@@ -164,6 +200,12 @@ class EmulatorBackend:
             )
         return self._codes.outbox(pool_id, username)
 
+    def set_lambda_config(self, pool_id: str, lambda_config: dict[str, Any]) -> dict[str, Any]:
+        """Give a pool these triggers, its other settings kept; the LambdaConfig as stored."""
+        config = lambda_config_rules.normalized(lambda_config)
+        self._moto.pool(pool_id).set_lambda_config(config)
+        return config
+
     def rotate_keys(self, pool_id: str) -> str:
         self._moto.pool(pool_id)
         return self._keys.rotate(pool_id)
@@ -175,6 +217,8 @@ class EmulatorBackend:
         self._ledger.clear()
         self._codes.clear()
         self._srp.clear()
+        self._challenge_sessions.clear()
+        self._custom_auth.srp.clear()
         self._users.clear()
         self._authorization_codes.clear()
         self.managed_login.clear()
@@ -193,7 +237,8 @@ class EmulatorBackend:
             "outbox_messages": self._codes.outbox_size(),
             "outstanding_codes": self._codes.outstanding_size(),
             "moto_sessions": moto["moto_sessions"],
-            "srp_challenges": len(self._srp),
+            "srp_challenges": len(self._srp) + len(self._custom_auth.srp),
+            "challenge_sessions": len(self._challenge_sessions),
             "moto_stored_tokens": moto["moto_stored_tokens"],
         }
 

@@ -10,7 +10,8 @@ The pool's domain is served under the emulator's own address, at `{endpoint}/dom
 Its prefix comes from the pool name ("cognito-kit" gives "kit": Cognito refuses prefixes holding
 "cognito"); a prefix another pool of the emulator holds gets the first free "-2", "-3", ...
 The app client's callback and sign-out URLs are under the service's URL (http://localhost:8000
-unless the caller says where its service runs).
+unless the caller says where its service runs). No Lambda triggers unless the caller names the
+functions (the service's own, in `nox -s dev`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from cognito_emulator.pool_definition import (
     DEFAULT_CLIENT_NAME,
     DEFAULT_POOL_NAME,
     DEFAULT_SERVICE_URL,
+    NO_TRIGGERS,
     SWAGGER_REDIRECT_PATH,
     CognitoCall,
+    TriggerFunctions,
     create_pool,
     domain_prefix_for,
 )
@@ -104,10 +107,12 @@ def bootstrap(
     client_name: str = DEFAULT_CLIENT_NAME,
     domain_prefix: str | None = None,
     service_url: str = DEFAULT_SERVICE_URL,
+    triggers: TriggerFunctions = NO_TRIGGERS,
 ) -> PoolConfig:
     """Creates the defined pool through the emulator's `dispatch`, for a service at
-    `service_url` (no trailing slash); the settings to reach it. Without a `domain_prefix`,
-    the first free one derived from the pool name."""
+    `service_url` (no trailing slash), calling the functions `triggers` names by ARN; the
+    settings to reach it. Without a `domain_prefix`, the first free one derived from the pool
+    name."""
     prefix = domain_prefix or _free_domain_prefix(dispatch, domain_prefix_for(pool_name))
     created = create_pool(
         dispatch,
@@ -115,6 +120,7 @@ def bootstrap(
         client_name=client_name,
         domain_prefix=prefix,
         service_url=service_url,
+        triggers=triggers,
     )
     return PoolConfig(
         region=region,

@@ -7,6 +7,7 @@ import contextlib
 import errno
 import ipaddress
 import logging
+import os
 import re
 import signal
 import sys
@@ -28,6 +29,29 @@ def _confirmation_code(value: str) -> str:
     if not re.fullmatch(r"[0-9]{6}", value):
         raise argparse.ArgumentTypeError(f"must be 6 digits like Cognito's codes, got {value!r}")
     return value
+
+
+def _lambda_handler(value: str) -> tuple[str, str]:
+    """NAME=module:function, both parts checked here so that a typo is a usage error."""
+    from cognito_emulator.triggers.functions import FUNCTION_NAME, HANDLER_REFERENCE
+
+    name, separator, reference = value.partition("=")
+    if (
+        not separator
+        or not FUNCTION_NAME.fullmatch(name)
+        or not HANDLER_REFERENCE.fullmatch(reference)
+    ):
+        raise argparse.ArgumentTypeError(
+            "must be NAME=module:function, NAME a Lambda function name (letters, digits, - and "
+            f"_; e.g. pre-sign-up=app.triggers:pre_sign_up), got {value!r}"
+        )
+    return name, reference
+
+
+def _http_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise argparse.ArgumentTypeError(f"must be an http(s) URL, got {value!r}")
+    return value.rstrip("/")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,6 +98,24 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="keep signing keys here so tokens survive a restart",
     )
+    parser.add_argument(
+        "--lambda",
+        dest="lambdas",
+        action="append",
+        type=_lambda_handler,
+        default=[],
+        metavar="NAME=module:function",
+        help="run this Python handler in-process for Lambda function NAME, which a pool's "
+        "LambdaConfig names as arn:aws:lambda:REGION:ACCOUNT:function:NAME (repeatable); the "
+        "module is imported from the current directory or the installed packages",
+    )
+    parser.add_argument(
+        "--lambda-endpoint",
+        type=_http_url,
+        metavar="URL",
+        help="invoke functions not given with --lambda through the Lambda Invoke API here "
+        "(sam local start-lambda: http://127.0.0.1:3001)",
+    )
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="info")
     return parser
 
@@ -83,6 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.no_bootstrap and args.env_file is not None:
         parser.error("--env-file writes the bootstrapped pool's settings: drop --no-bootstrap")
+    names = [name for name, _ in args.lambdas]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        parser.error(f"--lambda {repeated[0]}=... is given more than once")
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -95,6 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from cognito_emulator.server import EmulatorServer  # here, so that --help stays instant
 
+    if args.lambdas and os.getcwd() not in sys.path:
+        # The project's own handler modules, as `python -m` and uvicorn (--app-dir) find them.
+        sys.path.insert(0, os.getcwd())
     try:
         server = EmulatorServer(
             args.host,
@@ -104,6 +153,8 @@ def _serve(args: argparse.Namespace) -> int:
             fixed_code=args.fixed_code,
             keys_dir=args.keys_dir,
             log_level=args.log_level,
+            lambdas=dict(args.lambdas),
+            lambda_endpoint=args.lambda_endpoint,
         )
     except (OSError, ValueError) as error:
         return _fail(f"cannot start: {error}")
@@ -155,6 +206,10 @@ def _announce(server: EmulatorServer, args: argparse.Namespace) -> None:
         f"  Index page (browser):     {url}/",
         f"  Control API:              {url}/_emulator/health",
     ]
+    for name, reference in args.lambdas:
+        lines.append(f"  Lambda {name}: {reference} (in-process)")
+    if args.lambda_endpoint is not None:
+        lines.append(f"  Other Lambda functions:   Invoke API at {args.lambda_endpoint}")
     if not args.no_bootstrap:
         pool = server.bootstrap()
         well_known = f"{url}/{pool.user_pool_id}/.well-known"

@@ -4,8 +4,9 @@ Plain moto accepts any confirmation code. Here every code is a random 6-digit nu
 `fixed_code` given for load runs), valid for as long as Cognito keeps it (24 h for sign-up and
 attribute verification, 1 h for forgot password, on the emulator clock) and usable once.
 
-Each code is also recorded in the outbox, the emulator's stand-in for the user's mailbox, and
-logged on the `cognito_emulator.codes` logger. An outbox message's `destination` is the full
+Each code is also recorded in the outbox, the emulator's stand-in for the user's mailbox, with
+the message that carried it (the pool's text, or its CustomMessage trigger's), and logged on the
+`cognito_emulator.codes` logger. An outbox message's `destination` is the full
 address the message went to (the mailbox it would land in); API responses carry the masked form,
 as Cognito's CodeDeliveryDetails do. Caps: the outbox keeps the newest `OUTBOX_CAP` messages and
 at most `MAX_OUTSTANDING_CODES` unused codes are remembered (oldest forgotten first).
@@ -35,6 +36,9 @@ VALIDITY_SECONDS: dict[Purpose, int] = {
     "verify_attribute": 24 * 3600,
 }
 CODE_MISMATCH = "Invalid verification code provided, please try again."
+CODE_PLACEHOLDER = "{####}"
+# Cognito's default verification message (what CreateUserPool sets when given none).
+DEFAULT_MESSAGE = "Your verification code is {####}. "
 CODE_EXPIRED = "Invalid code provided, please request a code again."
 
 logger = logging.getLogger("cognito_emulator.codes")
@@ -79,8 +83,13 @@ class CodeBook:
         destination: str,
         medium: Medium,
         attribute: str,
+        *,
+        message: str = DEFAULT_MESSAGE,
+        subject: str | None = None,
     ) -> dict[str, str]:
-        """Send a new code (replacing an unused one for the same slot); returns delivery details."""
+        """Send a new code (replacing an unused one for the same slot) in `message` (its
+        placeholder {####} replaced by the code), with `subject` by email; returns delivery
+        details."""
         code = self._fixed_code or f"{secrets.randbelow(1_000_000):06d}"
         now = self._clock.now()
         key = (pool_id, username, _slot(purpose, attribute))
@@ -97,6 +106,8 @@ class CodeBook:
                 "purpose": purpose,
                 "code": code,
                 "sent_at": datetime.fromtimestamp(now, UTC).isoformat(),
+                "subject": subject if medium == "EMAIL" else None,
+                "message": message.replace(CODE_PLACEHOLDER, code),
             }
         )
         logger.info(

@@ -108,6 +108,24 @@ class UnauthorizedException(CognitoError):
     code = "UnauthorizedException"
 
 
+class UserLambdaValidationException(CognitoError):
+    """A Lambda trigger's function raised: "{Trigger} failed with error {message}."."""
+
+    code = "UserLambdaValidationException"
+
+
+class InvalidLambdaResponseException(CognitoError):
+    """A Lambda trigger's function answered something Cognito cannot read."""
+
+    code = "InvalidLambdaResponseException"
+
+
+class UnexpectedLambdaException(CognitoError):
+    """A Lambda trigger's function could not be invoked, or did not answer in time."""
+
+    code = "UnexpectedLambdaException"
+
+
 class UnknownOperationException(CognitoError):
     """An X-Amz-Target the emulator does not serve (AWS JSON protocol's own error)."""
 
@@ -137,6 +155,9 @@ _BY_CODE: dict[str, type[CognitoError]] = {
         UnsupportedOperationException,
         UnsupportedTokenTypeException,
         UnauthorizedException,
+        UserLambdaValidationException,
+        InvalidLambdaResponseException,
+        UnexpectedLambdaException,
         UnknownOperationException,
         InternalErrorException,
     )

@@ -243,6 +243,11 @@ class Pool:
         domain = self._pool.domain
         return str(domain.domain) if domain is not None else None
 
+    def set_lambda_config(self, lambda_config: dict[str, Any]) -> None:
+        """Replace the pool's LambdaConfig alone (UpdateUserPool would reset every setting the
+        request leaves out)."""
+        self._pool.extended_config["LambdaConfig"] = lambda_config
+
     def resource_server_scopes(self) -> frozenset[str]:
         """Every `{resource server identifier}/{scope name}` the pool's resource servers define."""
         return frozenset(
@@ -338,31 +343,61 @@ class MotoAdapter:
 
     # -- users ------------------------------------------------------------------------------------
 
+    def new_user(
+        self, pool: Pool, username: str, attributes: list[dict[str, str]]
+    ) -> tuple[str, list[dict[str, str]]]:
+        """The username and attributes SignUp stores for `username`, as moto makes them: in a
+        pool whose usernames are emails or phone numbers, the value moves into that attribute
+        and the username is a new sub (known before the user exists, for the PreSignUp event)."""
+        alias_attributes = pool.username_attributes
+        if not alias_attributes:
+            return username, attributes
+        for attribute in alias_attributes:
+            if validate_username_format(username, _format=attribute):
+                kept = [a for a in attributes if a.get("Name") != attribute]
+                return str(uuid.uuid4()), [*kept, {"Name": attribute, "Value": username}]
+        raise InvalidParameterException("Username should be either an email or a phone number.")
+
     def create_unconfirmed_user(
         self, pool: Pool, username: str, password: str, attributes: list[dict[str, str]]
     ) -> User:
-        """SignUp's user as moto makes one (a username attribute's value moves into that
-        attribute and the username becomes the sub), without moto's password policy."""
-        alias_attributes = pool.username_attributes
-        if alias_attributes:
-            for attribute in alias_attributes:
-                if validate_username_format(username, _format=attribute):
-                    attributes = [a for a in attributes if a.get("Name") != attribute]
-                    attributes.append({"Name": attribute, "Value": username})
-                    break
-            else:
-                raise InvalidParameterException(
-                    "Username should be either an email or a phone number."
-                )
+        """SignUp's user (`new_user` gives its username and attributes), without moto's
+        password policy. In a pool of email or phone usernames the username is also the sub."""
         user = CognitoIdpUser(
             user_pool_id=pool.id,
-            username=None if alias_attributes else username,
+            username=username,
             password=password,
             status=UserStatus.UNCONFIRMED,
             attributes=attributes,
         )
+        if pool.username_attributes:
+            user.id = username
+            user.update_attributes([{"Name": "sub", "Value": username}])
         pool._pool.users[user.username] = user
         return User(user)
+
+    def create_migrated_user(
+        self,
+        pool: Pool,
+        username: str,
+        password: str | None,
+        attributes: list[dict[str, str]],
+        *,
+        status: str,
+        sms_mfa: bool,
+    ) -> User:
+        """A user a UserMigration function vouched for, stored as SignUp stores one (`new_user`
+        gives its username and attributes), with the status it gave (CONFIRMED, RESET_REQUIRED),
+        the password given at sign-in (None when migrated by ForgotPassword) and SMS MFA turned
+        on when asked (`enableSMSMFA`)."""
+        user = self.create_unconfirmed_user(pool, username, password or "", attributes)
+        model = user._user
+        model.password = password
+        model.status = UserStatus(status)
+        if sms_mfa:
+            model.sms_mfa_enabled = True
+            model.preferred_mfa_setting = "SMS_MFA"
+        return user
 
     def update_attributes(self, pool: Pool, user: User, attributes: list[dict[str, str]]) -> None:
         """UpdateUserAttributes as moto checks and applies it."""

@@ -23,6 +23,14 @@ http://localhost:8000). Not the resource-server scopes: anyone who signs in thro
 could ask for them and pass the admin routes' scope check. The machine client: a secret and the
 client credentials grant with the two resource-server scopes, for services calling the API as
 themselves. A group "admin" for the service's /admin routes.
+
+Triggers only when asked (`TriggerFunctions`): the service's PostConfirmation function, and its
+PreTokenGeneration function with event version V2_0, the version that may change access tokens
+— which Cognito offers "in user pools with the Essentials or Plus feature plan"
+(user-pool-lambda-pre-token-generation.md); a new pool's plan is Essentials unless chosen
+otherwise (UserPoolTier "Defaults to ESSENTIALS", UserPoolType in the API reference). The pool's
+LambdaConfig is the definition's like every other setting, so a second `ensure_pool` without a
+trigger removes it (and says so in `PoolChanges.triggers_removed`).
 """
 
 from __future__ import annotations
@@ -86,6 +94,10 @@ DOMAIN_SUFFIX_BYTES = 4
 CREATE_ONLY_POOL_SETTINGS = frozenset({"PoolName", "Schema", "UsernameConfiguration"})
 # Items per page of a List operation, within every one's limit (ListResourceServers': 50).
 LIST_PAGE_SIZE = 50
+# The pre token generation event the service's function reads: version 2 changes access tokens.
+PRE_TOKEN_GENERATION_VERSION = "V2_0"
+# The LambdaConfig member that names no trigger: the custom senders' KMS key.
+NOT_A_TRIGGER = "KMSKeyID"
 
 
 class Change(StrEnum):
@@ -107,6 +119,8 @@ class PoolChanges:
     app_client: Change
     machine_client: Change
     groups: tuple[tuple[str, Change], ...]
+    triggers_removed: tuple[str, ...] = ()
+    """Triggers the pool had that the definition has not (now none), by LambdaConfig name."""
 
 
 @dataclass(frozen=True)
@@ -122,16 +136,59 @@ class ProvisionedPool:
     changes: PoolChanges
 
 
+@dataclass(frozen=True)
+class TriggerFunctions:
+    """The service's Lambda triggers a pool calls; None: no such trigger. Each is a function's
+    ARN (`arn:aws:lambda:{region}:{account}:function:NAME`), or, for the emulator's bootstrap,
+    a function's name until `resolved` turns it into one."""
+
+    post_confirmation: str | None = None
+    pre_token_generation: str | None = None
+    """Called with version 2 events (PRE_TOKEN_GENERATION_VERSION)."""
+
+    def resolved(self, arn_of: Callable[[str], str]) -> TriggerFunctions:
+        """The same triggers, each function named by `arn_of(name)`."""
+        return TriggerFunctions(
+            post_confirmation=_mapped(self.post_confirmation, arn_of),
+            pre_token_generation=_mapped(self.pre_token_generation, arn_of),
+        )
+
+    def lambda_config(self) -> dict[str, Any]:
+        """LambdaConfig of CreateUserPool and UpdateUserPool. The pre token generation function
+        goes in PreTokenGenerationConfig only, which "new instances of pre token generation
+        triggers" set (LambdaConfigType, API reference)."""
+        config: dict[str, Any] = {}
+        if self.post_confirmation is not None:
+            config["PostConfirmation"] = self.post_confirmation
+        if self.pre_token_generation is not None:
+            config["PreTokenGenerationConfig"] = {
+                "LambdaArn": self.pre_token_generation,
+                "LambdaVersion": PRE_TOKEN_GENERATION_VERSION,
+            }
+        return config
+
+
+NO_TRIGGERS = TriggerFunctions()
+
+
+def _mapped(function: str | None, arn_of: Callable[[str], str]) -> str | None:
+    return None if function is None else arn_of(function)
+
+
 class PoolConflict(Exception):
     """What the pool of that name holds keeps the definition from being applied; nothing was
     changed. The message names the pools or clients involved and what to do."""
 
 
 def user_pool_request(
-    pool_name: str = DEFAULT_POOL_NAME, *, deletion_protection: bool = False
+    pool_name: str = DEFAULT_POOL_NAME,
+    *,
+    deletion_protection: bool = False,
+    triggers: TriggerFunctions = NO_TRIGGERS,
 ) -> dict[str, Any]:
     """CreateUserPool. Deletion protection is the caller's choice: on for a real pool that
-    holds users, off wherever pools are thrown away (emulator, tests)."""
+    holds users, off wherever pools are thrown away (emulator, tests); so are the triggers."""
+    lambda_config = triggers.lambda_config()
     return {
         "PoolName": pool_name,
         "Policies": {
@@ -155,14 +212,18 @@ def user_pool_request(
         },
         "VerificationMessageTemplate": {"DefaultEmailOption": "CONFIRM_WITH_CODE"},
         "DeletionProtection": "ACTIVE" if deletion_protection else "INACTIVE",
+        **({"LambdaConfig": lambda_config} if lambda_config else {}),
     }
 
 
-def user_pool_update_request(user_pool_id: str, *, deletion_protection: bool) -> dict[str, Any]:
+def user_pool_update_request(
+    user_pool_id: str, *, deletion_protection: bool, triggers: TriggerFunctions = NO_TRIGGERS
+) -> dict[str, Any]:
     """UpdateUserPool: every setting of the definition, because "if you don't provide a value
     for an attribute, Amazon Cognito sets it to its default value" (UpdateUserPool, API
-    reference), except what only CreateUserPool sets."""
-    definition = user_pool_request(deletion_protection=deletion_protection)
+    reference), except what only CreateUserPool sets. Without triggers, that removes the
+    pool's."""
+    definition = user_pool_request(deletion_protection=deletion_protection, triggers=triggers)
     return {
         "UserPoolId": user_pool_id,
         **{key: value for key, value in definition.items() if key not in CREATE_ONLY_POOL_SETTINGS},
@@ -339,6 +400,7 @@ class _Found:
     """What a pool already holds of the definition: nothing, for a pool just created."""
 
     domain: str | None = None
+    lambda_config: Mapping[str, Any] = field(default_factory=dict)
     resource_server: bool = False
     clients: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """DescribeUserPoolClient's answer for each defined client, by name."""
@@ -354,12 +416,15 @@ def create_pool(
     domain_prefix: str | None = None,
     deletion_protection: bool = False,
     service_url: str = DEFAULT_SERVICE_URL,
+    triggers: TriggerFunctions = NO_TRIGGERS,
 ) -> ProvisionedPool:
-    """Creates a new pool, its resource server, its domain (when `domain_prefix` is given), its
-    app clients and its groups; returns what Cognito assigned. Another pool of the same name
-    may exist: the emulator's bootstrap and the tests make as many as they like."""
+    """Creates a new pool (calling `triggers`), its resource server, its domain (when
+    `domain_prefix` is given), its app clients and its groups; returns what Cognito assigned.
+    Another pool of the same name may exist: the emulator's bootstrap and the tests make as
+    many as they like."""
     pool = call(
-        "CreateUserPool", user_pool_request(pool_name, deletion_protection=deletion_protection)
+        "CreateUserPool",
+        user_pool_request(pool_name, deletion_protection=deletion_protection, triggers=triggers),
     )["UserPool"]
     return _apply(
         call,
@@ -370,6 +435,7 @@ def create_pool(
         machine_client_name=machine_client_name,
         domain_prefix=domain_prefix,
         service_url=service_url,
+        triggers=triggers,
     )
 
 
@@ -382,10 +448,12 @@ def ensure_pool(
     domain_prefix: str | None = None,
     deletion_protection: bool,
     service_url: str = DEFAULT_SERVICE_URL,
+    triggers: TriggerFunctions = NO_TRIGGERS,
 ) -> ProvisionedPool:
     """Makes the one pool named `pool_name` match the definition, creating it if there is none:
-    settings updated, resource server and clients (found by name) updated or created, groups
-    created when missing, so running it again updates rather than duplicates.
+    settings (its triggers: `triggers`, no others) updated, resource server and clients (found
+    by name) updated or created, groups created when missing, so running it again updates
+    rather than duplicates.
 
     The domain a pool has is kept (a pool has one); a pool without one gets `domain_prefix`,
     or else `unique_domain_prefix(pool_name)`. Everything that could stop it is looked at
@@ -411,11 +479,16 @@ def ensure_pool(
                 "Nothing was changed: leave the domain prefix out to keep it, or delete that "
                 "domain first."
             )
-        update = user_pool_update_request(pool_id, deletion_protection=deletion_protection)
+        update = user_pool_update_request(
+            pool_id, deletion_protection=deletion_protection, triggers=triggers
+        )
         call("UpdateUserPool", update)
     else:
         pool = call(
-            "CreateUserPool", user_pool_request(pool_name, deletion_protection=deletion_protection)
+            "CreateUserPool",
+            user_pool_request(
+                pool_name, deletion_protection=deletion_protection, triggers=triggers
+            ),
         )["UserPool"]
         pool_id, change, found = pool["Id"], Change.CREATED, _Found()
     return _apply(
@@ -427,13 +500,14 @@ def ensure_pool(
         machine_client_name=machine_client_name,
         domain_prefix=domain_prefix or unique_domain_prefix(pool_name),
         service_url=service_url,
+        triggers=triggers,
     )
 
 
 def _survey(call: CognitoCall, pool_id: str, client_names: Collection[str]) -> _Found:
     """What the pool holds of the definition, read without changing anything."""
     in_pool = {"UserPoolId": pool_id}
-    domain = call("DescribeUserPool", in_pool)["UserPool"].get("Domain")
+    pool = call("DescribeUserPool", in_pool)["UserPool"]
     resource_server = any(
         server["Identifier"] == RESOURCE_SERVER_IDENTIFIER
         for server in _listed(call, "ListResourceServers", in_pool, "ResourceServers")
@@ -465,7 +539,9 @@ def _survey(call: CognitoCall, pool_id: str, client_names: Collection[str]) -> _
     groups = frozenset(
         group["GroupName"] for group in _listed(call, "ListGroups", in_pool, "Groups", size="Limit")
     )
-    return _Found(domain, resource_server, clients, groups)
+    return _Found(
+        pool.get("Domain"), pool.get("LambdaConfig") or {}, resource_server, clients, groups
+    )
 
 
 def _apply(
@@ -478,10 +554,11 @@ def _apply(
     machine_client_name: str,
     domain_prefix: str | None,
     service_url: str,
+    triggers: TriggerFunctions,
 ) -> ProvisionedPool:
-    """The definition's parts on the pool, each created or updated as `found` says. The
-    resource server comes before the clients: Cognito refuses a client scope that does not
-    exist yet."""
+    """The definition's parts on the pool (its settings, `triggers` among them, already set),
+    each created or updated as `found` says. The resource server comes before the clients:
+    Cognito refuses a client scope that does not exist yet."""
     server = resource_server_request(pool_id)
     if found.resource_server:
         call("UpdateResourceServer", server)
@@ -522,8 +599,24 @@ def _apply(
             app_client=app_change,
             machine_client=machine_change,
             groups=tuple(groups),
+            triggers_removed=_triggers_removed(found.lambda_config, triggers),
         ),
     )
+
+
+def _triggers_removed(had: Mapping[str, Any], triggers: TriggerFunctions) -> tuple[str, ...]:
+    """The triggers of LambdaConfig `had` that `triggers` does not set."""
+    return tuple(sorted(_trigger_names(had) - _trigger_names(triggers.lambda_config())))
+
+
+def _trigger_names(lambda_config: Mapping[str, Any]) -> set[str]:
+    """The triggers a LambdaConfig sets, PreTokenGenerationConfig read as PreTokenGeneration
+    (both name the one function)."""
+    return {
+        "PreTokenGeneration" if name == "PreTokenGenerationConfig" else name
+        for name in lambda_config
+        if name != NOT_A_TRIGGER
+    }
 
 
 def _apply_client(

@@ -184,6 +184,37 @@ def cognito_user(
     return create_confirmed_user(cognito_emulator, cognito_pool, cognito_idp_client)
 
 
+class CognitoLambdas:
+    """In-process Lambda functions for one test: `register(name, handler)` returns the ARN a
+    pool's LambdaConfig names it by; `set_triggers(pool_id, PreSignUp=name, ...)` points a
+    pool's triggers at them. What a test registers is unregistered when it ends."""
+
+    def __init__(self, server: EmulatorServer) -> None:
+        self.server = server
+        self._names: list[str] = []
+
+    def register(self, name: str, handler: Any) -> str:
+        self.server.register_lambda(name, handler)
+        self._names.append(name)
+        return self.server.lambda_arn(name)
+
+    def set_triggers(self, pool_id: str, **functions: str) -> dict[str, Any]:
+        return self.server.set_triggers(pool_id, **functions)
+
+    def unregister_all(self) -> None:
+        for name in self._names:
+            self.server.unregister_lambda(name)
+        self._names.clear()
+
+
+@pytest.fixture
+def cognito_lambdas(cognito_emulator: EmulatorServer) -> Iterator[CognitoLambdas]:
+    """Register Lambda handlers in-process for this test (unregistered after it)."""
+    lambdas = CognitoLambdas(cognito_emulator)
+    yield lambdas
+    lambdas.unregister_all()
+
+
 @pytest.fixture
 def cognito_login_page(
     cognito_emulator: EmulatorServer, cognito_pool: PoolConfig

@@ -12,7 +12,7 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypedDict
@@ -24,8 +24,11 @@ from cognito_emulator.backend import EmulatorBackend
 from cognito_emulator.bootstrap import DEFAULT_CLIENT_NAME, DEFAULT_POOL_NAME, PoolConfig, bootstrap
 from cognito_emulator.http.app import DOMAIN_PATH, EmulatorApp
 from cognito_emulator.login_page_client import Authorization, LoginPageClient, OAuthTokens
-from cognito_emulator.pool_definition import DEFAULT_SERVICE_URL
+from cognito_emulator.moto_adapter import EMULATOR_ACCOUNT_ID
+from cognito_emulator.pool_definition import DEFAULT_SERVICE_URL, NO_TRIGGERS, TriggerFunctions
 from cognito_emulator.quotas import QuotaLimiter
+from cognito_emulator.triggers.functions import TIMEOUT_SECONDS as LAMBDA_TIMEOUT_SECONDS
+from cognito_emulator.triggers.functions import Handler
 
 START_TIMEOUT_SECONDS = 10.0
 STOP_TIMEOUT_SECONDS = 5.0
@@ -63,12 +66,27 @@ class EmulatorServer:
         fixed_code: str | None = None,
         keys_dir: Path | None = None,
         log_level: str = "warning",
+        lambdas: Mapping[str, Handler | str] | None = None,
+        lambda_endpoint: str | None = None,
+        lambda_timeout_seconds: float = LAMBDA_TIMEOUT_SECONDS,
     ) -> None:
+        """`lambdas` maps Lambda function names to handlers (callables or `module:function`)
+        that run in-process when a pool's LambdaConfig names `arn:...:function:NAME`; any other
+        function is invoked through the Lambda Invoke API at `lambda_endpoint`, if given. A
+        function that has not answered after `lambda_timeout_seconds` (Cognito's 5) fails."""
         self.host = host
         self.requested_port = port
         self.region = region
         self.log_level = log_level
-        self.backend = EmulatorBackend(region, fixed_code=fixed_code, keys_dir=keys_dir)
+        self.backend = EmulatorBackend(
+            region,
+            fixed_code=fixed_code,
+            keys_dir=keys_dir,
+            lambda_endpoint=lambda_endpoint,
+            lambda_timeout_seconds=lambda_timeout_seconds,
+        )
+        for name, handler in (lambdas or {}).items():
+            self.register_lambda(name, handler)
         self.app = EmulatorApp(self.backend, quotas=QuotaLimiter.from_preset(quotas))
         self._socket: socket.socket | None = None
         self._uvicorn: uvicorn.Server | None = None
@@ -153,6 +171,7 @@ class EmulatorServer:
             self._close_socket()
 
     def stop(self) -> None:
+        self.backend.lambdas.close()
         if self._uvicorn is not None:
             self._uvicorn.should_exit = True
         if self._thread is not None:
@@ -200,10 +219,12 @@ class EmulatorServer:
         pool_name: str = DEFAULT_POOL_NAME,
         client_name: str = DEFAULT_CLIENT_NAME,
         service_url: str = DEFAULT_SERVICE_URL,
+        trigger_functions: TriggerFunctions = NO_TRIGGERS,
     ) -> PoolConfig:
         """A new pool and app client with a secret, configured as the CLI bootstraps them; the
         app client's callback and sign-out URLs are under `service_url` (no trailing slash),
-        where the service runs."""
+        where the service runs. `trigger_functions` names the Lambda functions (registered
+        here, or reached at the lambda endpoint) the pool calls; none by default."""
         return bootstrap(
             self.app.dispatch,
             region=self.region,
@@ -211,6 +232,7 @@ class EmulatorServer:
             pool_name=pool_name,
             client_name=client_name,
             service_url=service_url,
+            triggers=trigger_functions.resolved(self.lambda_arn),
         )
 
     # -- the pool's OAuth side, as a browser reaches it -------------------------------------------
@@ -313,6 +335,39 @@ class EmulatorServer:
             "DescribeUserPoolClient", {"UserPoolId": user_pool_id, "ClientId": client_id}
         )["UserPoolClient"]
         return client
+
+    # -- Lambda triggers ------------------------------------------------------------------------
+
+    def register_lambda(self, name: str, handler: Handler | str) -> None:
+        """Run `handler(event, context)` in-process for the Lambda function NAME (a callable, or
+        `module:function` to import); it replaces one registered before under that name. Not
+        undone by `reset()`: registrations are configuration, like quotas."""
+        self.backend.lambdas.register(name, handler)
+
+    def unregister_lambda(self, name: str) -> None:
+        self.backend.lambdas.unregister(name)
+
+    def set_triggers(self, pool_id: str, **functions: str) -> dict[str, Any]:
+        """Point a pool's triggers at functions by name, its other settings kept:
+        `set_triggers(pool_id, PreSignUp="my-fn")`; `PreTokenGeneration="fn"` with
+        `PreTokenGenerationVersion="V2_0"` for version 2 events. Returns the LambdaConfig as
+        DescribeUserPool shows it. Replaces every trigger the pool had."""
+        version = functions.pop("PreTokenGenerationVersion", None)
+        config: dict[str, Any] = {
+            trigger: self.lambda_arn(name) for trigger, name in functions.items()
+        }
+        if version is not None:
+            if "PreTokenGeneration" not in config:
+                raise ValueError("PreTokenGenerationVersion needs PreTokenGeneration")
+            config["PreTokenGenerationConfig"] = {
+                "LambdaArn": config.pop("PreTokenGeneration"),
+                "LambdaVersion": version,
+            }
+        return self.app.set_lambda_config(pool_id, config)
+
+    def lambda_arn(self, name: str) -> str:
+        """The ARN a pool's LambdaConfig names function NAME by, in this emulator's region."""
+        return f"arn:aws:lambda:{self.region}:{EMULATOR_ACCOUNT_ID}:function:{name}"
 
     # -- control (same code as the HTTP control API) --------------------------------------------
 

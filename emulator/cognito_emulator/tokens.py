@@ -11,7 +11,9 @@ every attribute the client may read. A sign-in through the pool's OAuth side (`O
 grants the scopes of its authorize request: the access token's `scope` lists them, an ID token
 comes only with `openid` (with `nonce` and `at_hash`) and holds the attributes those scopes
 allow. Client-credentials tokens (`client_token`) belong to no family: they name an app client,
-not a user, and there is no refresh token to revoke them by.
+not a user, and there is no refresh token to revoke them by. What a pool's pre token generation
+function changes (`TokenCustomization`) is applied where each token's claims are built, for
+sign-ins, refreshes and machines alike.
 
 The ledger of families is bounded: a family is dropped once its refresh token and every access
 token issued from it have expired, and at most `MAX_TOKEN_FAMILIES` are kept (the oldest sign-in
@@ -28,13 +30,16 @@ import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jwt
 
 from cognito_emulator.clock import Clock
 from cognito_emulator.exceptions import NotAuthorizedException
 from cognito_emulator.keys import KeyStore, TokenUse
+
+if TYPE_CHECKING:
+    from cognito_emulator.triggers.token_generation import TokenCustomization
 
 MAX_TOKEN_FAMILIES = 50_000
 ACCESS_SCOPE = "aws.cognito.signin.user.admin"
@@ -157,6 +162,13 @@ def attributes_for_scopes(
     }
 
 
+def access_token_scopes(access_token: str) -> tuple[str, ...]:
+    """The scopes in the `scope` claim of an access token already verified (a pre token
+    generation function may have changed them from the family's)."""
+    claims = jwt.decode(access_token, options={"verify_signature": False})
+    return tuple(str(claims.get("scope", "")).split())
+
+
 def at_hash(access_token: str) -> str:
     """OIDC Core §3.1.3.6: base64url of the left half of SHA-256 of the access token."""
     digest = hashlib.sha256(access_token.encode("ascii")).digest()
@@ -260,9 +272,11 @@ class TokenIssuer:
         principal: Principal,
         lifetimes: TokenLifetimes,
         oauth: OAuthSignIn | None = None,
+        customization: TokenCustomization | None = None,
     ) -> dict[str, Any]:
         """A new family: AuthenticationResult with access, ID and refresh tokens (an OAuth
-        sign-in: the ID token only with `openid`, no refresh token for the implicit grant)."""
+        sign-in: the ID token only with `openid`, no refresh token for the implicit grant),
+        changed as the pool's pre token generation function said (`customization`)."""
         now = self.clock.now()
         with_refresh_token = oauth is None or oauth.with_refresh_token
         refresh_lifetime = lifetimes.refresh if with_refresh_token else 0
@@ -278,30 +292,39 @@ class TokenIssuer:
             scopes=None if oauth is None else oauth.scopes,
         )
         self.ledger.add(family, now)
-        result = self._issue(
-            family, principal, lifetimes, now, None if oauth is None else oauth.nonce
-        )
+        nonce = None if oauth is None else oauth.nonce
+        result = self._issue(family, principal, lifetimes, now, nonce, customization)
         if family.refresh_token is not None:
             result["RefreshToken"] = family.refresh_token
         return result
 
     def refresh(
-        self, family: TokenFamily, principal: Principal, lifetimes: TokenLifetimes
+        self,
+        family: TokenFamily,
+        principal: Principal,
+        lifetimes: TokenLifetimes,
+        customization: TokenCustomization | None = None,
     ) -> dict[str, Any]:
-        """New access and ID tokens in the same family (same auth_time, origin_jti and scopes).
+        """New access and ID tokens in the same family (same auth_time, origin_jti and scopes),
+        changed by the pre token generation function's answer to this refresh.
 
         A refreshed ID token carries no `nonce` (OIDC Core §12.2)."""
         now = self.clock.now()
         family.keep_until = max(family.keep_until, now + lifetimes.access)
-        return self._issue(family, principal, lifetimes, now, nonce=None)
+        return self._issue(family, principal, lifetimes, now, None, customization)
 
     def client_token(
-        self, pool_id: str, client_id: str, scopes: tuple[str, ...], lifetimes: TokenLifetimes
+        self,
+        pool_id: str,
+        client_id: str,
+        scopes: tuple[str, ...],
+        lifetimes: TokenLifetimes,
+        customization: TokenCustomization | None = None,
     ) -> str:
         """A client-credentials access token: it names the app client (`sub` = client_id), not
         a user, so it has no username, no family and no ID or refresh token (token-endpoint.md:
         "Client credentials grants are for machine-to-machine (M2M) authorization and only
-        return access tokens")."""
+        return access tokens"); changed by a version 3 pre token generation answer."""
         iat = int(self.clock.now())
         claims = {
             "sub": client_id,
@@ -315,7 +338,7 @@ class TokenIssuer:
             "jti": str(uuid.uuid4()),
             "client_id": client_id,
         }
-        return self._sign(pool_id, "access", claims)
+        return self._sign_access_token(pool_id, claims, customization)
 
     def find_refresh_family(self, refresh_token: str, client_id: str) -> TokenFamily:
         """The family of a refresh token presented by `client_id`, whatever its state."""
@@ -384,6 +407,7 @@ class TokenIssuer:
         lifetimes: TokenLifetimes,
         now: float,
         nonce: str | None,
+        customization: TokenCustomization | None,
     ) -> dict[str, Any]:
         iat = int(now)
         event_id = str(uuid.uuid4())
@@ -407,7 +431,7 @@ class TokenIssuer:
             "jti": str(uuid.uuid4()),
             "username": principal.username,
         }
-        access_token = self._sign(family.pool_id, "access", access_claims)
+        access_token = self._sign_access_token(family.pool_id, access_claims, customization)
         result: dict[str, Any] = {
             "AccessToken": access_token,
             "ExpiresIn": lifetimes.access,
@@ -442,8 +466,18 @@ class TokenIssuer:
         )
         if nonce is not None:
             id_claims["nonce"] = nonce
+        if customization is not None:
+            customization.customize_id_token(id_claims)
         result["IdToken"] = self._sign(family.pool_id, "id", id_claims)
         return result
+
+    def _sign_access_token(
+        self, pool_id: str, claims: dict[str, Any], customization: TokenCustomization | None
+    ) -> str:
+        """Every access token (a user's or a machine's) is changed here, then signed."""
+        if customization is not None:
+            customization.customize_access_token(claims)
+        return self._sign(pool_id, "access", claims)
 
     def _sign(self, pool_id: str, token_use: TokenUse, claims: dict[str, Any]) -> str:
         key = self.keys.signer(pool_id, token_use)

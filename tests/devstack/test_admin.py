@@ -88,7 +88,12 @@ def test_the_running_stack_keeps_its_settings_for_the_admin_command(
 ) -> None:
     port = free_port()
     monkeypatch.setattr(devstack_cli, "default_log_dir", lambda: tmp_path)
-    stack = Stack(service_port=port, emulator_port=free_port(), log_dir=tmp_path)
+    stack = Stack(
+        service_port=port,
+        emulator_port=free_port(),
+        log_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'app.db'}",  # the sign-up's trigger writes there
+    )
     stack.start_emulator()  # the service is not needed to join a group
     try:
         assert stack.pool is not None

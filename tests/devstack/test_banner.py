@@ -34,6 +34,8 @@ def test_the_banner_names_the_login_page_log_admin_command_and_clock(tmp_path: P
         "  (the pool's login page)"
     )
     assert lines[5:] == [
+        "Triggers:  cognito-kit-post-confirmation, cognito-kit-pre-token-generation  "
+        "(app/triggers/, run in this process)",
         f"Log:       {tmp_path / f'service-{port}.log'}  (the service's: why a request failed)",
         "Sign up in Swagger UI, read the code from the outbox, verify, Authorize, GET /users/me.",
         f"Admin:     nox -s dev -- admin USERNAME --port {port}  (then sign in again)",

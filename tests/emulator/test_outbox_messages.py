@@ -1,6 +1,6 @@
 """An outbox message says exactly what was sent, to whom and when: the full destination, the
-medium, the purpose, the code, and the emulator-clock instant in UTC (ISO 8601); the log line on
-`cognito_emulator.codes` says the same."""
+medium, the purpose, the code, the emulator-clock instant in UTC (ISO 8601), and the text that
+carried the code (a subject by email); the log line on `cognito_emulator.codes` says the same."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def test_a_message_records_what_was_sent_to_whom_and_when(caplog: pytest.LogCapt
             "purpose": "forgot_password",
             "code": "123456",
             "sent_at": "2026-01-01T00:00:00.250000+00:00",
+            "subject": None,
+            "message": "Your verification code is 123456. ",
         }
     ]
     assert details == {
@@ -45,3 +47,21 @@ def test_a_message_records_what_was_sent_to_whom_and_when(caplog: pytest.LogCapt
             "forgot_password code 123456 for user 'ann' of pool pool sent by SMS to +15555550100",
         )
     ]
+
+
+def test_an_email_records_its_subject_and_its_message_with_the_code_in_place() -> None:
+    book = codes.CodeBook(FrozenClock(), fixed_code="654321")  # type: ignore[arg-type]
+
+    book.issue(
+        "pool",
+        "ann",
+        "sign_up",
+        "ann@example.com",
+        "EMAIL",
+        "email",
+        message="Welcome! Your code: {####}",
+        subject="Welcome",
+    )
+
+    [message] = book.outbox()
+    assert (message["subject"], message["message"]) == ("Welcome", "Welcome! Your code: 654321")

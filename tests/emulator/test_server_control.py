@@ -60,9 +60,12 @@ def test_outbox_filters_by_pool_and_username(
     assert [m["username"] for m in in_pool] == ["alice", "bob"]
     [message] = alice
     assert set(message) == {
-        "pool_id", "username", "destination", "medium", "purpose", "code", "sent_at",
+        "pool_id", "username", "destination", "medium", "purpose", "code", "sent_at", "subject",
+        "message",
     }  # fmt: skip
     assert message["purpose"] == "sign_up"
+    assert message["subject"] == "Your verification code"
+    assert message["message"] == f"Your verification code is {message['code']}. "
     assert message["medium"] == "EMAIL"
     assert message["code"].isdigit() and len(message["code"]) == 6
     assert cognito_emulator.outbox(cognito_pool.user_pool_id, "alice") == alice

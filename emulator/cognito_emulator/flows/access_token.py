@@ -24,10 +24,12 @@ from cognito_emulator.exceptions import (
     UserNotFoundException,
 )
 from cognito_emulator.flows.administration import remove_user
+from cognito_emulator.flows.code_delivery import CodeSender
 from cognito_emulator.moto_adapter import MotoAdapter, Pool, User
 from cognito_emulator.tokens import TokenFamily, TokenIssuer
+from cognito_emulator.triggers.invocation import PoolTriggers
 from cognito_emulator.usernames import USER_NOT_FOUND, UserDirectory
-from cognito_emulator.validation import required
+from cognito_emulator.validation import required, string_map
 
 _VERIFIABLE_ATTRIBUTES: tuple[tuple[str, Medium], ...] = (
     ("email", "EMAIL"),
@@ -41,6 +43,7 @@ class AccessTokenFlows:
     users: UserDirectory
     tokens: TokenIssuer
     codes: CodeBook
+    triggers: PoolTriggers
 
     def get_user(self, body: dict[str, Any]) -> dict[str, Any]:
         _, _, user = self._authenticated(body)
@@ -65,7 +68,7 @@ class AccessTokenFlows:
     def update_user_attributes(self, body: dict[str, Any]) -> dict[str, Any]:
         """Changing email or phone_number unverifies it and, where the pool auto-verifies it,
         sends a code to the new address."""
-        _, pool, user = self._authenticated(body)
+        family, pool, user = self._authenticated(body)
         attributes = list(body.get("UserAttributes") or [])
         self.moto.update_attributes(pool, user, attributes)
         names = {attribute.get("Name") for attribute in attributes}
@@ -78,8 +81,16 @@ class AccessTokenFlows:
             value = user.attribute(attribute)
             if attribute in auto_verified and value:
                 deliveries.append(
-                    self.codes.issue(
-                        pool.id, user.username, "verify_attribute", value, medium, attribute
+                    self._sender.send_to(
+                        pool,
+                        user,
+                        "verify_attribute",
+                        value,
+                        medium,
+                        attribute,
+                        source="CustomMessage_UpdateUserAttribute",
+                        client_id=family.client_id,
+                        client_metadata=string_map(body, "ClientMetadata") or None,
                     )
                 )
         return {"CodeDeliveryDetailsList": deliveries} if deliveries else {}
@@ -90,14 +101,22 @@ class AccessTokenFlows:
         return {}
 
     def get_user_attribute_verification_code(self, body: dict[str, Any]) -> dict[str, Any]:
-        _, pool, user = self._authenticated(body)
+        family, pool, user = self._authenticated(body)
         attribute = required(body, "AttributeName")
         medium: Medium = "EMAIL" if attribute == "email" else "SMS"
         value = user.attribute(attribute)
         if attribute not in ("email", "phone_number") or not value:
             raise InvalidParameterException(f"Invalid attribute name {attribute} for verification.")
-        details = self.codes.issue(
-            pool.id, user.username, "verify_attribute", value, medium, attribute
+        details = self._sender.send_to(
+            pool,
+            user,
+            "verify_attribute",
+            value,
+            medium,
+            attribute,
+            source="CustomMessage_VerifyUserAttribute",
+            client_id=family.client_id,
+            client_metadata=string_map(body, "ClientMetadata") or None,
         )
         return {"CodeDeliveryDetails": details}
 
@@ -154,6 +173,10 @@ class AccessTokenFlows:
         answered by moto for the token's user once the token is verified."""
         family, pool, user = self._authenticated(body)
         return self.moto.call_with_access_token(operation, body, pool, family.client_id, user)
+
+    @property
+    def _sender(self) -> CodeSender:
+        return CodeSender(self.codes, self.triggers)
 
     def _authenticated(self, body: dict[str, Any]) -> tuple[TokenFamily, Pool, User]:
         """The sign-in, pool and user of a valid access token of an enabled user."""

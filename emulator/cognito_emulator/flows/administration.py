@@ -1,5 +1,7 @@
 """Administrators' operations on users and pools, and every other request moto answers.
 
+AdminCreateUser runs the pool's PreSignUp trigger (PreSignUp_AdminCreateUser) before moto
+creates the user, so a function that raises refuses the creation.
 AdminDeleteUser also ends the user's sign-ins and forgets their codes, AdminDisableUser ends
 their sign-ins, and DeleteUserPool forgets the pool's keys and sign-ins: plain moto does none of
 this. Any other request goes to moto as it is, except that in a case-insensitive pool its
@@ -15,8 +17,10 @@ from cognito_emulator.codes import CodeBook
 from cognito_emulator.keys import KeyStore
 from cognito_emulator.moto_adapter import MotoAdapter, Pool, User
 from cognito_emulator.tokens import TokenIssuer
+from cognito_emulator.triggers.invocation import PoolTriggers, attribute_map
+from cognito_emulator.triggers.sign_up import pre_sign_up
 from cognito_emulator.usernames import UserDirectory
-from cognito_emulator.validation import required
+from cognito_emulator.validation import required, string_map
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +30,24 @@ class AdministrationFlows:
     tokens: TokenIssuer
     codes: CodeBook
     keys: KeyStore
+    triggers: PoolTriggers
+
+    def admin_create_user(self, body: dict[str, Any]) -> dict[str, Any]:
+        pool = self.moto.pool(required(body, "UserPoolId"))
+        username = required(body, "Username")
+        creates = body.get("MessageAction") != "RESEND" and self.users.find(pool, username) is None
+        if creates:
+            pre_sign_up(
+                self.triggers,
+                pool,
+                "PreSignUp_AdminCreateUser",
+                username=self.users.stored_username(pool, username),
+                client_id=None,
+                attributes=attribute_map(list(body.get("UserAttributes") or [])),
+                validation_data=attribute_map(list(body.get("ValidationData") or [])) or None,
+                client_metadata=string_map(body, "ClientMetadata") or None,
+            )
+        return self.pass_to_moto("AdminCreateUser", body)
 
     def admin_delete_user(self, body: dict[str, Any]) -> dict[str, Any]:
         pool = self.moto.pool(required(body, "UserPoolId"))

@@ -3,32 +3,52 @@
 Password flows, USER_SRP_AUTH with a real SRP-6a proof, and refresh are answered here, each
 after the client's SECRET_HASH and auth-flow permissions are checked. The challenges moto runs
 (NEW_PASSWORD_REQUIRED, MFA) go to moto, and a sign-in moto completes comes back through
-`sign_in_completed_by_moto`, so every token is the emulator's.
+`sign_in_completed_by_moto`, so every token is the emulator's. CUSTOM_AUTH runs the pool's
+challenge functions (`flows/custom_auth.py`).
+
+The sign-in triggers run where Cognito runs them. PreAuthentication comes once the user is known
+and before the password is checked: a function that raises refuses the sign-in whatever the
+password, and a wrong password still runs it (what a real pool does: PreAuthentication is
+invoked, then "Incorrect username or password." — a published spike against a live pool, runs
+C02 and C10/C11). It runs for the password flows and USER_SRP_AUTH's InitiateAuth, never for a
+refresh ("Renewal of an existing authentication session also doesn't activate this trigger").
+A password sign-in for a username the pool lacks first asks its UserMigration function
+(`flows/user_migration.py`). PostAuthentication runs last, once the tokens are made — after pre
+token generation (dod-ccpo/atat-web-api#376: it "fires after Pre Token Generation") and "before a
+user has received tokens": a function that raises fails the sign-in and the tokens, never
+returned, are revoked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from cognito_emulator import policy
 from cognito_emulator.exceptions import (
     INCORRECT_CREDENTIALS,
+    CognitoError,
     InvalidParameterException,
     NotAuthorizedException,
-    PasswordResetRequiredException,
     ResourceNotFoundException,
-    UserNotConfirmedException,
     UserNotFoundException,
 )
+from cognito_emulator.flows.custom_auth import CustomAuthFlow, Outcome, SignedIn
+from cognito_emulator.flows.sign_in_rules import check_can_sign_in, check_status_allows_sign_in
+from cognito_emulator.flows.user_migration import UserMigrationFlow
 from cognito_emulator.moto_adapter import AppClient, MotoAdapter, Pool, User
 from cognito_emulator.secret_hash import (
     compute_secret_hash,
     require_secret_hash,
     require_secret_present,
 )
-from cognito_emulator.srp import SrpChallenges
-from cognito_emulator.tokens import Principal, TokenIssuer, TokenLifetimes
+from cognito_emulator.srp import SrpChallenges, parse_srp_a
+from cognito_emulator.tokens import ACCESS_SCOPE, Principal, TokenIssuer, TokenLifetimes
+from cognito_emulator.triggers.authentication import post_authentication, pre_authentication
+from cognito_emulator.triggers.invocation import PoolTriggers
+from cognito_emulator.triggers.token_generation import UserTokenSource, user_token_customization
 from cognito_emulator.usernames import USER_NOT_FOUND, UserDirectory
 from cognito_emulator.validation import required, required_parameter, string_map
 
@@ -40,6 +60,9 @@ SRP_ANSWER_PARAMETERS = (
     "PASSWORD_CLAIM_SIGNATURE",
     "TIMESTAMP",
 )
+# The RespondToAuthChallenge body moto is answering, for a sign-in it completes
+# (`sign_in_completed_by_moto`): which challenge, and the ClientMetadata for the trigger.
+_ANSWER_TO_MOTO: ContextVar[Mapping[str, Any] | None] = ContextVar("answer_to_moto", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +71,9 @@ class AuthenticationFlows:
     users: UserDirectory
     tokens: TokenIssuer
     srp: SrpChallenges
+    triggers: PoolTriggers
+    migration: UserMigrationFlow
+    custom: CustomAuthFlow
 
     def initiate_auth(self, body: dict[str, Any]) -> dict[str, Any]:
         pool, client = self.moto.pool_of_client(required(body, "ClientId"))
@@ -59,8 +85,8 @@ class AuthenticationFlows:
         if flow == "USER_PASSWORD_AUTH":
             return self._password_sign_in(pool, client, parameters, "InitiateAuth", body)
         if flow == "USER_SRP_AUTH":
-            return self._srp_challenge(pool, client, parameters)
-        return self.moto.call("InitiateAuth", body)
+            return self._srp_challenge(pool, client, parameters, _client_metadata(body))
+        return self._custom_auth(pool, client, parameters, body)  # CUSTOM_AUTH, the one left
 
     def admin_initiate_auth(self, body: dict[str, Any]) -> dict[str, Any]:
         pool = self.moto.pool(required(body, "UserPoolId"))
@@ -76,10 +102,8 @@ class AuthenticationFlows:
         if flow in policy.ADMIN_PASSWORD_FLOWS:
             return self._password_sign_in(pool, client, parameters, "AdminInitiateAuth", body)
         if flow == "USER_SRP_AUTH":
-            return self._srp_challenge(pool, client, parameters)
-        username = parameters.get("USERNAME") or ""
-        require_secret_hash(client.id, client.secret, parameters.get("SECRET_HASH"), username)
-        return self.moto.call("AdminInitiateAuth", body)
+            return self._srp_challenge(pool, client, parameters, _client_metadata(body))
+        return self._custom_auth(pool, client, parameters, body)  # CUSTOM_AUTH, the one left
 
     def respond_to_auth_challenge(self, body: dict[str, Any]) -> dict[str, Any]:
         """RespondToAuthChallenge and AdminRespondToAuthChallenge (the latter names its pool)."""
@@ -91,19 +115,54 @@ class AuthenticationFlows:
         responses = string_map(body, "ChallengeResponses")
         username = responses.get("USERNAME") or ""
         require_secret_hash(client.id, client.secret, responses.get("SECRET_HASH"), username)
-        if body.get("ChallengeName") == "PASSWORD_VERIFIER":
-            return self._srp_verify(pool, client, responses)
+        challenge = body.get("ChallengeName")
+        if challenge == "CUSTOM_CHALLENGE" or (
+            challenge == "PASSWORD_VERIFIER" and self.custom.answers(body.get("Session"))
+        ):
+            metadata = _client_metadata(body)
+            outcome = self.custom.respond(
+                pool, client, challenge, responses, body.get("Session"), metadata
+            )
+            return self._custom_outcome(pool, client, outcome, metadata)
+        if challenge == "PASSWORD_VERIFIER":
+            return self._srp_verify(pool, client, responses, _client_metadata(body))
         operation = (
             "AdminRespondToAuthChallenge" if "UserPoolId" in body else "RespondToAuthChallenge"
         )
-        return self.moto.call(operation, self._naming_the_stored_user(pool, client, body))
+        named = self._naming_the_stored_user(pool, client, body)
+        return self._answer_through_moto(operation, named)
+
+    def _answer_through_moto(self, operation: str, body: dict[str, Any]) -> dict[str, Any]:
+        """moto answers a challenge; a sign-in it completes comes back, within this call,
+        through `sign_in_completed_by_moto`, which reads the answer it completed."""
+        answer = _ANSWER_TO_MOTO.set(body)
+        try:
+            return self.moto.call(operation, body)
+        finally:
+            _ANSWER_TO_MOTO.reset(answer)
 
     def sign_in_completed_by_moto(
         self, pool: Pool, client: AppClient, username: str
     ) -> dict[str, Any]:
-        """The answer to a sign-in moto completed after a challenge: the emulator's tokens."""
+        """The answer to a sign-in moto completed after a challenge: the emulator's tokens.
+        Completed by answering NEW_PASSWORD_REQUIRED, its tokens are TokenGeneration_
+        NewPasswordChallenge's (user-pool-lambda-pre-token-generation.md, trigger sources), and
+        the answer's ClientMetadata goes to the trigger ("use the ClientMetadata parameter in
+        the AdminRespondToAuthChallenge and RespondToAuthChallenge API operations")."""
         user = self.users.existing(pool, username)
-        return self._signed_in(pool, client, user)
+        answer = _ANSWER_TO_MOTO.get() or {}
+        metadata = answer.get("ClientMetadata")
+        return self.complete_sign_in(
+            pool,
+            client,
+            user,
+            source=(
+                "TokenGeneration_NewPasswordChallenge"
+                if answer.get("ChallengeName") == "NEW_PASSWORD_REQUIRED"
+                else "TokenGeneration_Authentication"
+            ),
+            client_metadata=metadata if isinstance(metadata, dict) else None,
+        )
 
     # -- password flows ---------------------------------------------------------------------------
 
@@ -120,25 +179,31 @@ class AuthenticationFlows:
         if password is None:
             raise InvalidParameterException("Missing required parameter PASSWORD")
         require_secret_hash(client.id, client.secret, parameters.get("SECRET_HASH"), username)
-        user = self.users.find(pool, username)
+        validation_data = _client_metadata(body)
+        user = self.users.find(pool, username) or self.migration.at_sign_in(
+            pool, client, username, password, validation_data
+        )
+        user = self._pre_authentication(pool, client, username, user, validation_data)
         if user is None:
-            if policy.prevents_user_existence_errors(client):
-                raise NotAuthorizedException(INCORRECT_CREDENTIALS)
-            raise UserNotFoundException(USER_NOT_FOUND)
+            raise _no_such_user(client)
         if not user.enabled:
             raise NotAuthorizedException("User is disabled.")
         if not user.has_password(password):
             raise NotAuthorizedException(INCORRECT_CREDENTIALS)
-        _check_status_allows_sign_in(user)
+        check_status_allows_sign_in(user)
         challenge = self.moto.challenge_after_password(operation, body, pool, user)
         if challenge is not None:
             return challenge
-        return self._signed_in(pool, client, user)
+        return self.complete_sign_in(pool, client, user)
 
     # -- USER_SRP_AUTH ----------------------------------------------------------------------------
 
     def _srp_challenge(
-        self, pool: Pool, client: AppClient, parameters: dict[str, str]
+        self,
+        pool: Pool,
+        client: AppClient,
+        parameters: dict[str, str],
+        validation_data: dict[str, str] | None,
     ) -> dict[str, Any]:
         """USER_SRP_AUTH's first step: a PASSWORD_VERIFIER challenge the emulator can check
         (plain moto accepts any signature). A client that hides user existence gets a decoy
@@ -146,11 +211,14 @@ class AuthenticationFlows:
         username = required_parameter(parameters, "USERNAME")
         srp_a = required_parameter(parameters, "SRP_A")
         require_secret_hash(client.id, client.secret, parameters.get("SECRET_HASH"), username)
-        user = self.users.find(pool, username)
+        parse_srp_a(srp_a)
+        user = self._pre_authentication(
+            pool, client, username, self.users.find(pool, username), validation_data
+        )
         if user is None and not policy.prevents_user_existence_errors(client):
             raise UserNotFoundException(USER_NOT_FOUND)
         if user is not None:
-            _check_can_sign_in(user)
+            check_can_sign_in(user)
         challenge = self.srp.start(
             pool_id=pool.id,
             client_id=client.id,
@@ -162,7 +230,11 @@ class AuthenticationFlows:
         return {"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": challenge}
 
     def _srp_verify(
-        self, pool: Pool, client: AppClient, responses: dict[str, str]
+        self,
+        pool: Pool,
+        client: AppClient,
+        responses: dict[str, str],
+        client_metadata: dict[str, str] | None,
     ) -> dict[str, Any]:
         """PASSWORD_VERIFIER: tokens only for a signature that proves the user's password."""
         for name in SRP_ANSWER_PARAMETERS:
@@ -181,11 +253,11 @@ class AuthenticationFlows:
             signature=responses["PASSWORD_CLAIM_SIGNATURE"],
         )
         assert user is not None  # verify() refuses when there is no user
-        _check_can_sign_in(user)
+        check_can_sign_in(user)
         challenge = self.moto.challenge_after_srp_proof(pool, client, user, responses)
         if challenge is not None:
             return challenge
-        return self._signed_in(pool, client, user)
+        return self.complete_sign_in(pool, client, user, client_metadata=client_metadata)
 
     # -- refresh ----------------------------------------------------------------------------------
 
@@ -203,17 +275,109 @@ class AuthenticationFlows:
             raise NotAuthorizedException("Refresh Token has been revoked")
         if not user.enabled:
             raise NotAuthorizedException("User is disabled.")
-        result = self.tokens.refresh(family, principal_of(client, user), lifetimes_of(client))
+        customization = user_token_customization(
+            self.triggers,
+            pool,
+            "TokenGeneration_RefreshTokens",
+            user=user,
+            client_id=client.id,
+            scopes=family.scopes if family.scopes is not None else (ACCESS_SCOPE,),
+        )
+        result = self.tokens.refresh(
+            family, principal_of(client, user), lifetimes_of(client), customization
+        )
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
     # -- shared -----------------------------------------------------------------------------------
 
-    def _signed_in(self, pool: Pool, client: AppClient, user: User) -> dict[str, Any]:
-        """The answer to a completed sign-in: a new token family from the emulator's issuer."""
-        result = self.tokens.sign_in(
-            pool.id, client.id, principal_of(client, user), lifetimes_of(client)
+    def complete_sign_in(
+        self,
+        pool: Pool,
+        client: AppClient,
+        user: User,
+        *,
+        source: UserTokenSource = "TokenGeneration_Authentication",
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """The answer to a completed sign-in through the API (every flow ends here): a new
+        token family from the emulator's issuer, as the pre token generation function shapes
+        it (`source`; `client_metadata` from a RespondToAuthChallenge: InitiateAuth's is not
+        passed to this trigger)."""
+        customization = user_token_customization(
+            self.triggers,
+            pool,
+            source,
+            user=user,
+            client_id=client.id,
+            scopes=(ACCESS_SCOPE,),
+            client_metadata=client_metadata,
         )
+        result = self.tokens.sign_in(
+            pool.id,
+            client.id,
+            principal_of(client, user),
+            lifetimes_of(client),
+            customization=customization,
+        )
+        try:
+            post_authentication(
+                self.triggers,
+                pool,
+                user=user,
+                client_id=client.id,
+                client_metadata=client_metadata,
+            )
+        except CognitoError:
+            self.tokens.revoke(self.tokens.find_refresh_family(result["RefreshToken"], client.id))
+            raise
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+    def _pre_authentication(
+        self,
+        pool: Pool,
+        client: AppClient,
+        username: str,
+        user: User | None,
+        validation_data: dict[str, str] | None,
+    ) -> User | None:
+        """Run PreAuthentication for a sign-in as `username` (for nobody only when the client
+        hides user existence, with userNotFound); the user as they are once it has answered."""
+        hides = policy.prevents_user_existence_errors(client)
+        if user is None and not hides:
+            return None
+        pre_authentication(
+            self.triggers,
+            pool,
+            username=username,
+            client_id=client.id,
+            user=user,
+            validation_data=validation_data,
+            hides_user_existence=hides,
+        )
+        # The function ran with the backend's lock let go: the user may have changed or gone.
+        return self.users.find(pool, user.username) if user is not None else None
+
+    # -- CUSTOM_AUTH ------------------------------------------------------------------------------
+
+    def _custom_auth(
+        self, pool: Pool, client: AppClient, parameters: dict[str, str], body: dict[str, Any]
+    ) -> dict[str, Any]:
+        outcome = self.custom.start(pool, client, parameters, _client_metadata(body))
+        return self._custom_outcome(pool, client, outcome, None)
+
+    def _custom_outcome(
+        self,
+        pool: Pool,
+        client: AppClient,
+        outcome: Outcome,
+        client_metadata: dict[str, str] | None,
+    ) -> dict[str, Any]:
+        """The next challenge of a custom sign-in, or its tokens once the flow issues them."""
+        if isinstance(outcome, SignedIn):
+            return self.complete_sign_in(
+                pool, client, outcome.user, client_metadata=client_metadata
+            )
+        return outcome
 
     def _naming_the_stored_user(
         self, pool: Pool, client: AppClient, body: dict[str, Any]
@@ -233,18 +397,18 @@ class AuthenticationFlows:
         return {**body, "ChallengeResponses": renamed}
 
 
-def _check_status_allows_sign_in(user: User) -> None:
-    if user.status == "UNCONFIRMED":
-        raise UserNotConfirmedException("User is not confirmed.")
-    if user.status == "RESET_REQUIRED":
-        raise PasswordResetRequiredException("Password reset required for the user")
+def _client_metadata(body: Mapping[str, Any]) -> dict[str, str] | None:
+    """A request's ClientMetadata (checked a map of strings by the request's validation)."""
+    metadata = body.get("ClientMetadata")
+    return dict(metadata) if metadata else None
 
 
-def _check_can_sign_in(user: User) -> None:
-    """Refuse a user who may not sign in whatever the password (checked at both SRP steps)."""
-    if not user.enabled:
-        raise NotAuthorizedException("User is disabled.")
-    _check_status_allows_sign_in(user)
+def _no_such_user(client: AppClient) -> CognitoError:
+    """The answer to a sign-in as nobody: hidden behind a wrong password when the client hides
+    which users exist."""
+    if policy.prevents_user_existence_errors(client):
+        return NotAuthorizedException(INCORRECT_CREDENTIALS)
+    return UserNotFoundException(USER_NOT_FOUND)
 
 
 def lifetimes_of(client: AppClient) -> TokenLifetimes:

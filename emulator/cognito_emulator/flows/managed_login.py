@@ -16,7 +16,13 @@ login sessions are kept in `login_sessions.py`. Cognito's rules, from its develo
   or shows the sign-in page again.
 
 Codes, messages and password rules come from the same flows as the API's (`SignUpFlows`,
-`policy`), so a page and an SDK call answer alike.
+`policy`), so a page and an SDK call answer alike; so do the sign-in triggers. The password form
+runs PreAuthentication (source PreAuthentication_Authentication, what a real pool reports from
+its login page) once the user is known and before the password is checked, and a username the
+pool lacks first goes to its UserMigration function (sign-in through the hosted UI migrates users:
+aws-amplify/amplify-flutter#442). Every sign-in the pages complete runs PostAuthentication before
+the browser goes back to the app; no ClientMetadata reaches either, the form has none. A trigger
+that refuses is the form's message, as a wrong password is.
 """
 
 from __future__ import annotations
@@ -36,10 +42,13 @@ from cognito_emulator.flows.authorize_request import (
 )
 from cognito_emulator.flows.oauth_grants import OAuthGrantFlows
 from cognito_emulator.flows.sign_up import SignUpFlows
+from cognito_emulator.flows.user_migration import UserMigrationFlow
 from cognito_emulator.login_sessions import LoginSession, LoginSessions
 from cognito_emulator.moto_adapter import AppClient, MotoAdapter, Pool, User
 from cognito_emulator.oauth import AuthorizationCodes, AuthorizationGrant, OAuthError
 from cognito_emulator.secret_hash import compute_secret_hash
+from cognito_emulator.triggers.authentication import post_authentication, pre_authentication
+from cognito_emulator.triggers.invocation import PoolTriggers
 from cognito_emulator.usernames import UserDirectory
 
 MFA_NOT_RUN = (
@@ -137,6 +146,8 @@ class ManagedLoginFlows:
         authorization_codes: AuthorizationCodes,
         oauth_grants: OAuthGrantFlows,
         clock: Clock,
+        triggers: PoolTriggers,
+        migration: UserMigrationFlow,
     ) -> None:
         self.moto = moto
         self.users = users
@@ -144,6 +155,8 @@ class ManagedLoginFlows:
         self.authorization_codes = authorization_codes
         self.oauth_grants = oauth_grants
         self.clock = clock
+        self.triggers = triggers
+        self.migration = migration
         self.sessions = LoginSessions(clock)
 
     def clear(self) -> None:
@@ -179,7 +192,13 @@ class ManagedLoginFlows:
         username, password = form.get("username", ""), form.get("password", "")
         if not username or not password:
             raise FormProblem("Enter your username and password.")
-        user = self.users.find(pool, username)
+        try:
+            user = self.users.find(pool, username) or self.migration.at_sign_in(
+                pool, request.client, username, password, None
+            )
+            user = self._pre_authentication(request, username, user)
+        except CognitoError as error:
+            raise FormProblem(error.message) from None
         if user is None:
             raise FormProblem(INCORRECT_CREDENTIALS)
         if not user.enabled:
@@ -248,6 +267,8 @@ class ManagedLoginFlows:
         )
         user = self.users.existing(pool, username)
         self.sessions.end(page.session_id)
+        if response["UserConfirmed"]:  # confirmed by the pool's PreSignUp trigger
+            return self._signed_in_now(request, user)
         if "CodeDeliveryDetails" not in response:
             return ToPage("login", "awaiting_administrator")
         pending = self.sessions.start(pool.id, user.username, "confirm_sign_up")
@@ -339,8 +360,39 @@ class ManagedLoginFlows:
             return None
         return session
 
+    def _pre_authentication(
+        self, request: AuthorizeRequest, username: str, user: User | None
+    ) -> User | None:
+        """Run PreAuthentication for a sign-in on the form (for nobody only when the client
+        hides user existence); the user as they are once it has answered."""
+        hides = policy.prevents_user_existence_errors(request.client)
+        if user is None and not hides:
+            return None
+        pre_authentication(
+            self.triggers,
+            request.pool,
+            username=username,
+            client_id=request.client.id,
+            user=user,
+            validation_data=None,
+            hides_user_existence=hides,
+        )
+        # The function ran with the backend's lock let go: the user may have changed or gone.
+        return self.users.find(request.pool, user.username) if user is not None else None
+
     def _signed_in_now(self, request: AuthorizeRequest, user: User) -> ToApp:
-        """A new login session for `user`, and the way back to the app."""
+        """A new login session for `user`, and the way back to the app, once the pool's
+        PostAuthentication function has heard of the sign-in (one that raises refuses it)."""
+        try:
+            post_authentication(
+                self.triggers,
+                request.pool,
+                user=user,
+                client_id=request.client.id,
+                client_metadata=None,
+            )
+        except CognitoError as error:
+            raise FormProblem(error.message) from None
         location = self._back_to_app(request, user.username, int(self.clock.now()))
         return ToApp(location, self.sessions.start(request.pool.id, user.username))
 

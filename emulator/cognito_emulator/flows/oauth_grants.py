@@ -3,9 +3,13 @@
 - `/oauth2/token` (token-endpoint.md): `authorization_code` (a code is spent on first use, bound
   to its client, redirect URI and PKCE challenge), `refresh_token` (the family keeps its scopes)
   and `client_credentials` (an app client with a secret; resource-server scopes only; an access
-  token only). Clients authenticate with HTTP Basic or `client_secret_post`, never both.
+  token only). Clients authenticate with HTTP Basic or `client_secret_post`, never both. The
+  pool's pre token generation function shapes the tokens: TokenGeneration_HostedAuth for the
+  code and implicit grants, _RefreshTokens for a refresh, _ClientCredentials (version 3 only,
+  with the request's `aws_client_metadata`) for a machine.
 - `/oauth2/userInfo` (userinfo-endpoint.md): the attributes an access token with `openid` may
-  see, `email_verified` and `phone_number_verified` as the strings "true"/"false".
+  see (by the scopes the token holds, as a trigger left them), `email_verified` and
+  `phone_number_verified` as the strings "true"/"false".
 - `/oauth2/revoke` (revocation-endpoint.md): a refresh token's family, and with it every access
   token issued from it.
 
@@ -18,13 +22,21 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-from collections.abc import Callable, Mapping
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
 from cognito_emulator import policy
-from cognito_emulator.exceptions import InvalidParameterException, NotAuthorizedException
+from cognito_emulator.exceptions import (
+    InvalidLambdaResponseException,
+    InvalidParameterException,
+    NotAuthorizedException,
+    UnexpectedLambdaException,
+    UserLambdaValidationException,
+)
 from cognito_emulator.flows.authentication import lifetimes_of, principal_of
 from cognito_emulator.moto_adapter import AppClient, MotoAdapter, Pool, User
 from cognito_emulator.oauth import (
@@ -34,10 +46,19 @@ from cognito_emulator.oauth import (
     verifier_matches,
 )
 from cognito_emulator.tokens import (
+    ACCESS_SCOPE,
     MISSING_SCOPE,
     OAuthSignIn,
     TokenIssuer,
+    access_token_scopes,
     attributes_for_scopes,
+)
+from cognito_emulator.triggers.invocation import PoolTriggers
+from cognito_emulator.triggers.token_generation import (
+    TokenCustomization,
+    UserTokenSource,
+    client_token_customization,
+    user_token_customization,
 )
 from cognito_emulator.usernames import UserDirectory
 
@@ -54,6 +75,11 @@ VERIFIED_FLAGS = frozenset({"email_verified", "phone_number_verified"})
 # revocation-endpoint.md: invalid client credentials answer 401; the token endpoint's error map
 # (token-endpoint.md, "Examples of negative responses") answers every error with 400.
 REVOKE_INVALID_CLIENT_STATUS = 401
+TRIGGER_FAILURES = (
+    UserLambdaValidationException,
+    InvalidLambdaResponseException,
+    UnexpectedLambdaException,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +88,7 @@ class OAuthGrantFlows:
     users: UserDirectory
     tokens: TokenIssuer
     authorization_codes: AuthorizationCodes
+    triggers: PoolTriggers
 
     # -- /oauth2/token ----------------------------------------------------------------------------
 
@@ -149,7 +176,12 @@ class OAuthGrantFlows:
         except NotAuthorizedException as error:
             raise OAuthError("invalid_grant", error.message) from None
         user = self._enabled_user(pool, family.username)
-        result = self.tokens.refresh(family, principal_of(client, user), lifetimes_of(client))
+        customization = self._user_token_customization(
+            pool, client, user, "TokenGeneration_RefreshTokens", family.scopes
+        )
+        result = self.tokens.refresh(
+            family, principal_of(client, user), lifetimes_of(client), customization
+        )
         return _token_response(result)
 
     def _client_credentials(
@@ -176,8 +208,19 @@ class OAuthGrantFlows:
                 "invalid_scope",
                 "None of the requested scopes is a resource-server scope of this app client.",
             )
+        metadata = _client_metadata(params.get("aws_client_metadata"))
+        with _trigger_failures_as_oauth_errors():
+            customization = client_token_customization(
+                self.triggers,
+                pool,
+                client_id=client.id,
+                scopes=tuple(granted),
+                client_metadata=metadata,
+            )
         lifetimes = lifetimes_of(client)
-        access_token = self.tokens.client_token(pool.id, client.id, tuple(granted), lifetimes)
+        access_token = self.tokens.client_token(
+            pool.id, client.id, tuple(granted), lifetimes, customization
+        )
         return {
             "access_token": access_token,
             "token_type": "Bearer",
@@ -188,6 +231,9 @@ class OAuthGrantFlows:
         self, pool: Pool, client: AppClient, grant: AuthorizationGrant, *, with_refresh_token: bool
     ) -> TokenResponse:
         user = self._enabled_user(pool, grant.username)
+        customization = self._user_token_customization(
+            pool, client, user, "TokenGeneration_HostedAuth", grant.scopes
+        )
         result = self.tokens.sign_in(
             pool.id,
             client.id,
@@ -199,8 +245,29 @@ class OAuthGrantFlows:
                 nonce=grant.nonce,
                 with_refresh_token=with_refresh_token,
             ),
+            customization,
         )
         return _token_response(result)
+
+    def _user_token_customization(
+        self,
+        pool: Pool,
+        client: AppClient,
+        user: User,
+        source: UserTokenSource,
+        scopes: tuple[str, ...] | None,
+    ) -> TokenCustomization | None:
+        """The pre token generation function's changes to tokens for `user`'s OAuth sign-in
+        (`scopes` None: a family started through the API, whose scope is the API's)."""
+        with _trigger_failures_as_oauth_errors():
+            return user_token_customization(
+                self.triggers,
+                pool,
+                source,
+                user=user,
+                client_id=client.id,
+                scopes=scopes if scopes is not None else (ACCESS_SCOPE,),
+            )
 
     def _enabled_user(self, pool: Pool, username: str) -> User:
         """The user a grant names, who must still exist and be enabled."""
@@ -225,10 +292,10 @@ class OAuthGrantFlows:
             raise OAuthError("invalid_token", description, 401) from None
         client = pool.client(family.client_id)
         user = pool.user(family.username) if family.pool_id == pool.id else None
-        if client is None or user is None or not user.enabled or family.scopes is None:
+        if client is None or user is None or not user.enabled:
             raise OAuthError("invalid_token", INVALID_TOKEN, 401)
         readable = policy.readable_attributes(client, user.attribute_values())
-        released = attributes_for_scopes(readable, family.scopes)
+        released = attributes_for_scopes(readable, access_token_scopes(access_token))
         claims = {"sub": user.sub}
         for name, value in released.items():
             if name in VERIFIED_FLAGS:
@@ -342,6 +409,34 @@ def _check_oauth_flow(client: AppClient, flow: str) -> None:
         settings.get("AllowedOAuthFlows") or ()
     ):
         raise OAuthError("unauthorized_client", f"The app client does not allow the {flow} flow.")
+
+
+@contextmanager
+def _trigger_failures_as_oauth_errors() -> Iterator[None]:
+    """A pre token generation function that failed refuses the token request with Cognito's
+    message as the description (invalid_request: our choice, token-endpoint.md lists no error
+    for it)."""
+    try:
+        yield
+    except TRIGGER_FAILURES as error:
+        raise OAuthError("invalid_request", error.message) from None
+
+
+def _client_metadata(value: str | None) -> dict[str, str] | None:
+    """`aws_client_metadata`: the client metadata of a client credentials request, a JSON
+    object of strings (user-pool-lambda-pre-token-generation.md, "Client metadata for
+    machine-to-machine (M2M) client credentials")."""
+    if value is None:
+        return None
+    try:
+        metadata = json.loads(value)
+    except ValueError:
+        metadata = None
+    if not isinstance(metadata, dict) or not all(
+        isinstance(item, str) for item in metadata.values()
+    ):
+        raise OAuthError("invalid_request", "aws_client_metadata must be a JSON object of strings.")
+    return metadata
 
 
 def _scopes(value: str) -> list[str]:

@@ -1,8 +1,10 @@
 """Sign-up, confirmation codes and password recovery.
 
-SignUp, ConfirmSignUp, ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword and
-AdminResetUserPassword. Plain moto accepts any code and sends none; here each code is issued to
-the user's verification or recovery channel (recorded in the outbox), expires and works once.
+SignUp, ConfirmSignUp, AdminConfirmSignUp, ResendConfirmationCode, ForgotPassword,
+ConfirmForgotPassword and AdminResetUserPassword. Plain moto accepts any code and sends none;
+here each code is issued to the user's verification or recovery channel (recorded in the
+outbox), expires and works once. The pool's PreSignUp, PostConfirmation and CustomMessage
+triggers run where Cognito runs them (`triggers.sign_up`, `triggers.messages`).
 """
 
 from __future__ import annotations
@@ -19,10 +21,15 @@ from cognito_emulator.exceptions import (
     UsernameExistsException,
     UserNotFoundException,
 )
+from cognito_emulator.flows.code_delivery import CodeSender
+from cognito_emulator.flows.user_migration import UserMigrationFlow
 from cognito_emulator.moto_adapter import MotoAdapter, Pool, User
 from cognito_emulator.secret_hash import require_secret_hash
+from cognito_emulator.triggers.invocation import PoolTriggers, attribute_map
+from cognito_emulator.triggers.messages import CustomMessageSource
+from cognito_emulator.triggers.sign_up import PreSignUpAnswer, post_confirmation, pre_sign_up
 from cognito_emulator.usernames import UserDirectory
-from cognito_emulator.validation import required
+from cognito_emulator.validation import required, string_map
 
 USER_CLIENT_NOT_FOUND = "Username/client id combination not found."
 
@@ -32,6 +39,8 @@ class SignUpFlows:
     moto: MotoAdapter
     users: UserDirectory
     codes: CodeBook
+    triggers: PoolTriggers
+    migration: UserMigrationFlow
 
     def sign_up(self, body: dict[str, Any]) -> dict[str, Any]:
         pool, client = self.moto.pool_of_client(required(body, "ClientId"))
@@ -40,17 +49,50 @@ class SignUpFlows:
         require_secret_hash(client.id, client.secret, body.get("SecretHash"), username)
         if not policy.sign_up_allowed(pool):
             raise NotAuthorizedException("SignUp is not permitted for this user pool")
-        if self.users.find(pool, username) is not None:
-            raise UsernameExistsException("User already exists")
+        self._check_username_free(pool, username)
         policy.check_password(pool, password)
-        user = self.moto.create_unconfirmed_user(
-            pool,
-            self.users.stored_username(pool, username),
-            password,
-            list(body.get("UserAttributes") or []),
+        stored, attributes = self.moto.new_user(
+            pool, self.users.stored_username(pool, username), list(body.get("UserAttributes") or [])
         )
-        response: dict[str, Any] = {"UserConfirmed": False, "UserSub": user.sub}
-        delivery = self._send_verification_code(pool, user, "sign_up")
+        client_metadata = string_map(body, "ClientMetadata") or None
+        answer = pre_sign_up(
+            self.triggers,
+            pool,
+            "PreSignUp_SignUp",
+            username=stored,
+            client_id=client.id,
+            attributes=attribute_map(attributes),
+            validation_data=attribute_map(list(body.get("ValidationData") or [])) or None,
+            client_metadata=client_metadata,
+        )
+        self._check_username_free(pool, username)  # the trigger ran without the lock
+        _check_auto_verified_attributes_present(answer, attribute_map(attributes))
+        user = self.moto.create_unconfirmed_user(pool, stored, password, attributes)
+        response: dict[str, Any] = {"UserConfirmed": answer.auto_confirm_user, "UserSub": user.sub}
+        verified = [
+            {"Name": f"{name}_verified", "Value": "true"}
+            for name, on in (
+                ("email", answer.auto_verify_email),
+                ("phone_number", answer.auto_verify_phone),
+            )
+            if on
+        ]
+        if verified:
+            user.set_attributes(verified)
+        if answer.auto_confirm_user:
+            user.status = "CONFIRMED"
+            post_confirmation(
+                self.triggers,
+                pool,
+                "PostConfirmation_ConfirmSignUp",
+                user=user,
+                client_id=client.id,
+                client_metadata=client_metadata,
+            )
+            return response
+        delivery = self._send_verification_code(
+            pool, user, "sign_up", "CustomMessage_SignUp", client.id, client_metadata
+        )
         if delivery is not None:
             response["CodeDeliveryDetails"] = delivery
         return response
@@ -60,10 +102,24 @@ class SignUpFlows:
         if user.status == "CONFIRMED":
             raise NotAuthorizedException("User cannot be confirmed. Current status is CONFIRMED")
         self.codes.redeem(pool.id, user.username, "sign_up", body["ConfirmationCode"])
-        user.status = "CONFIRMED"
-        channel = policy.verification_channel(pool, user)
-        if channel is not None:
-            user.set_attributes([{"Name": f"{channel.attribute}_verified", "Value": "true"}])
+        self._confirm(pool, user, body["ClientId"], string_map(body, "ClientMetadata") or None)
+        return {}
+
+    def admin_confirm_sign_up(self, body: dict[str, Any]) -> dict[str, Any]:
+        """moto confirms the user; then the PostConfirmation trigger runs, as after
+        ConfirmSignUp (user-pool-lambda-post-confirmation.md lists AdminConfirmSignUp's
+        ClientMetadata among its inputs)."""
+        pool = self.moto.pool(required(body, "UserPoolId"))
+        user = self.users.existing(pool, required(body, "Username"))
+        self.moto.call("AdminConfirmSignUp", {**body, "Username": user.username})
+        post_confirmation(
+            self.triggers,
+            pool,
+            "PostConfirmation_ConfirmSignUp",
+            user=user,
+            client_id=None,
+            client_metadata=string_map(body, "ClientMetadata") or None,
+        )
         return {}
 
     def resend_confirmation_code(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -72,20 +128,37 @@ class SignUpFlows:
             return unknown_user_answer
         if user.status == "CONFIRMED":
             raise InvalidParameterException("User is already confirmed.")
-        delivery = self._send_verification_code(pool, user, "resend")
+        delivery = self._send_verification_code(
+            pool,
+            user,
+            "resend",
+            "CustomMessage_ResendCode",
+            body["ClientId"],
+            string_map(body, "ClientMetadata") or None,
+        )
         if delivery is None:
             raise InvalidParameterException("Cannot resend codes. Auto verification not turned on.")
         return {"CodeDeliveryDetails": delivery}
 
     def forgot_password(self, body: dict[str, Any]) -> dict[str, Any]:
-        pool, user, unknown_user_answer = self._user_asking_for_a_code(body)
+        pool, user, unknown_user_answer = self._user_asking_for_a_code(body, migrate=True)
         if user is None:
             return unknown_user_answer
         if policy.recovery_mechanisms(pool)[:1] == ["admin_only"]:
             raise NotAuthorizedException("Contact administrator to reset password.")
         if not user.enabled:
             raise NotAuthorizedException("User is disabled.")
-        return {"CodeDeliveryDetails": self._send_recovery_code(pool, user)}
+        channel = policy.recovery_channel(pool, user)
+        delivery = self.sender.send(
+            pool,
+            user,
+            "forgot_password",
+            channel,
+            source="CustomMessage_ForgotPassword",
+            client_id=body["ClientId"],
+            client_metadata=string_map(body, "ClientMetadata") or None,
+        )
+        return {"CodeDeliveryDetails": delivery}
 
     def confirm_forgot_password(self, body: dict[str, Any]) -> dict[str, Any]:
         pool, user = self._user_redeeming_a_code(body, "Password")
@@ -95,6 +168,14 @@ class SignUpFlows:
         user.password = password
         if user.status == "RESET_REQUIRED":
             user.status = "CONFIRMED"
+        post_confirmation(
+            self.triggers,
+            pool,
+            "PostConfirmation_ConfirmForgotPassword",
+            user=user,
+            client_id=body["ClientId"],
+            client_metadata=string_map(body, "ClientMetadata") or None,
+        )
         return {}
 
     def admin_reset_user_password(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -108,7 +189,15 @@ class SignUpFlows:
             raise NotAuthorizedException("User password cannot be reset in the current state.")
         channel = policy.recovery_channel(pool, user)
         user.status = "RESET_REQUIRED"
-        self._send(pool, user, "forgot_password", channel)
+        self.sender.send(
+            pool,
+            user,
+            "forgot_password",
+            channel,
+            source="CustomMessage_ForgotPassword",
+            client_id=None,
+            client_metadata=string_map(body, "ClientMetadata") or None,
+        )
         return {}
 
     def _user_redeeming_a_code(
@@ -129,34 +218,89 @@ class SignUpFlows:
         return pool, user
 
     def _user_asking_for_a_code(
-        self, body: dict[str, Any]
+        self, body: dict[str, Any], *, migrate: bool = False
     ) -> tuple[Pool, User | None, dict[str, Any]]:
         """The pool and user of a ResendConfirmationCode or ForgotPassword request, with the
         answer an unknown user gets: a plausible delivery when the client hides which users
-        exist (the user is then None), else UserNotFoundException."""
+        exist (the user is then None), else UserNotFoundException. With `migrate`, an unknown
+        user is first asked of the pool's UserMigration function (UserMigration_ForgotPassword)."""
         pool, client = self.moto.pool_of_client(required(body, "ClientId"))
         username = required(body, "Username")
         require_secret_hash(client.id, client.secret, body.get("SecretHash"), username)
         user = self.users.find(pool, username)
+        if user is None and migrate:
+            user = self.migration.at_forgot_password(
+                pool, client, username, string_map(body, "ClientMetadata") or None
+            )
         if user is None and not policy.prevents_user_existence_errors(client):
             raise UserNotFoundException(USER_CLIENT_NOT_FOUND)
         return pool, user, {"CodeDeliveryDetails": _plausible_delivery(username)}
 
+    def _confirm(
+        self, pool: Pool, user: User, client_id: str, client_metadata: dict[str, str] | None
+    ) -> None:
+        """Confirm the user with their verification channel verified, then tell the pool's
+        PostConfirmation function."""
+        user.status = "CONFIRMED"
+        channel = policy.verification_channel(pool, user)
+        if channel is not None:
+            user.set_attributes([{"Name": f"{channel.attribute}_verified", "Value": "true"}])
+        post_confirmation(
+            self.triggers,
+            pool,
+            "PostConfirmation_ConfirmSignUp",
+            user=user,
+            client_id=client_id,
+            client_metadata=client_metadata,
+        )
+
+    def _check_username_free(self, pool: Pool, username: str) -> None:
+        if self.users.find(pool, username) is not None:
+            raise UsernameExistsException("User already exists")
+
     def _send_verification_code(
-        self, pool: Pool, user: User, purpose: Purpose
+        self,
+        pool: Pool,
+        user: User,
+        purpose: Purpose,
+        source: CustomMessageSource,
+        client_id: str,
+        client_metadata: dict[str, str] | None,
     ) -> dict[str, str] | None:
         channel = policy.verification_channel(pool, user)
-        return self._send(pool, user, purpose, channel) if channel is not None else None
-
-    def _send_recovery_code(self, pool: Pool, user: User) -> dict[str, str]:
-        return self._send(pool, user, "forgot_password", policy.recovery_channel(pool, user))
-
-    def _send(
-        self, pool: Pool, user: User, purpose: Purpose, channel: policy.Channel
-    ) -> dict[str, str]:
-        return self.codes.issue(
-            pool.id, user.username, purpose, channel.destination, channel.medium, channel.attribute
+        if channel is None:
+            return None
+        return self.sender.send(
+            pool,
+            user,
+            purpose,
+            channel,
+            source=source,
+            client_id=client_id,
+            client_metadata=client_metadata,
         )
+
+    @property
+    def sender(self) -> CodeSender:
+        return CodeSender(self.codes, self.triggers)
+
+
+def _check_auto_verified_attributes_present(
+    answer: PreSignUpAnswer, attributes: dict[str, str]
+) -> None:
+    """Cognito: "If autoVerifyEmail is set to true, the email attribute must have a valid,
+    non-null value. Otherwise an error will occur and the user will not be able to complete
+    sign-up" (user-pool-lambda-pre-sign-up.md; likewise phone_number). The error's wording is
+    ours."""
+    for attribute, on in (
+        ("email", answer.auto_verify_email),
+        ("phone_number", answer.auto_verify_phone),
+    ):
+        if on and not attributes.get(attribute):
+            raise InvalidParameterException(
+                f"The PreSignUp trigger set autoVerify for {attribute}, which the user does "
+                "not have."
+            )
 
 
 def _plausible_delivery(username: str) -> dict[str, str]:

@@ -1,18 +1,21 @@
 """The emulator's Starlette app, and the operations its routes and `EmulatorServer` share.
 
-Every call into the backend holds one lock, so the backend (moto underneath) only ever runs on
-one thread at a time, whether the call comes from a route on the event loop or from a test
-thread using the in-process API. The control operations are methods here so that the HTTP
-control API and `EmulatorServer` run exactly the same code.
+Every call into the backend holds its lock (`backend_lock`), so the backend (moto underneath)
+only ever runs on one thread at a time, whether the call comes from a route or from a test
+thread using the in-process API. A Lambda trigger's function runs with the lock let go and may
+call the emulator back, which the event loop must then be free to serve: while any function can
+run, routes make their backend calls on a worker thread (`run_locked`). The control
+operations are methods here so that the HTTP control API and `EmulatorServer` run exactly the
+same code.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route, Router
@@ -41,7 +44,7 @@ class EmulatorApp(Starlette):
         self.backend = backend
         self.faults = FaultInjector()
         self.quotas = quotas
-        self._lock = threading.Lock()
+        self._lock = backend.lock
         super().__init__(
             routes=[
                 Route("/", _root, methods=["GET", "POST"]),
@@ -60,6 +63,14 @@ class EmulatorApp(Starlette):
         """`call()` under the backend's lock: how routes other than the API reach the backend."""
         with self._lock:
             return call()
+
+    async def run_locked(self, call: Callable[[], T]) -> T:
+        """`locked(call)`, as routes reach the backend: on a worker thread while a trigger's
+        function can run (it may call back), else on the event loop, which saves the hand-off
+        (70-150 µs of CPU a call, measured) when no function could call back anyway."""
+        if self.backend.lambdas.any_can_run():
+            return await run_in_threadpool(self.locked, call)
+        return self.locked(call)
 
     def dispatch(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """One cognito-idp operation, without faults or quotas (the bootstrap uses this)."""
@@ -90,6 +101,10 @@ class EmulatorApp(Starlette):
         """Move the emulator clock; ValueError naming the allowed range (`Clock.advance`)."""
         with self._lock:
             return self.backend.clock.advance(seconds)
+
+    def set_lambda_config(self, pool_id: str, lambda_config: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            return self.backend.set_lambda_config(pool_id, lambda_config)
 
     def rotate_keys(self, pool_id: str) -> str:
         with self._lock:

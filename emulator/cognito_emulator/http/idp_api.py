@@ -1,13 +1,15 @@
 """The cognito-idp JSON API at `POST /`: injected faults, quotas, then one backend call.
 
 This is the hot path: one header lookup, one JSON parse, one backend call under the app's lock
-and one JSON encode. Every answer, errors included, is in the AWS JSON 1.1 wire format, and a bug
-is a logged 500 `InternalErrorException` that shows the client no traceback.
+(`EmulatorApp.run_locked`) and one JSON encode. Every answer, errors included, is in the AWS
+JSON 1.1 wire format, and a bug is a logged 500 `InternalErrorException` that shows the client
+no traceback.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import TYPE_CHECKING
 
@@ -38,7 +40,10 @@ async def answer(request: Request) -> Response:
                 return wire.api_error(fault.status, fault.error_code, fault.message, request_id)
         if emulator.quotas is not None and not emulator.quotas.allow(operation):
             raise TooManyRequestsException("Rate exceeded")
-        return wire.api_response(emulator.dispatch(operation, params), request_id)
+        answer = await emulator.run_locked(
+            functools.partial(emulator.backend.dispatch, operation, params)
+        )
+        return wire.api_response(answer, request_id)
     except (CognitoError, wire.WireError) as error:
         return wire.api_error(error.status, error.code, error.message, request_id)
     except Exception:

@@ -97,7 +97,7 @@ def _refusals_answered(endpoint: Endpoint) -> Endpoint:
 async def authorize(request: Request) -> Response:
     """Back to the app for a signed-in browser, else to /login with the same parameters."""
     page = _page_request(request)
-    signed_in = _locked(request, lambda flows: flows.authorize(page))
+    signed_in = await _locked(request, lambda flows: flows.authorize(page))
     if signed_in is None:
         return _redirect(f"{_root(request)}/login?{request.url.query}")
     return _follow(request, signed_in)
@@ -106,7 +106,7 @@ async def authorize(request: Request) -> Response:
 @_refusals_answered
 async def logout(request: Request) -> Response:
     page = _page_request(request)
-    response = _follow(request, _locked(request, lambda flows: flows.logout(page)))
+    response = _follow(request, await _locked(request, lambda flows: flows.logout(page)))
     response.delete_cookie(
         SESSION_COOKIE,
         path=_root(request),
@@ -131,10 +131,10 @@ def form_page(page_name: str, template: str, show: Show | None, submit: Submit) 
                 form = await _read_form(request)
                 if not _csrf_matches(request, form):
                     return _error_page(request, 403, CSRF_REFUSED)
-                answer = _locked(request, lambda flows: _submitted(flows, submit, page, form))
+                answer = await _locked(request, lambda flows: _submitted(flows, submit, page, form))
             else:
                 assert show is not None  # a page without `show` is routed for POST only
-                answer = _locked(request, lambda flows: show(flows, page))
+                answer = await _locked(request, lambda flows: show(flows, page))
         except BadForm as bad:
             return _error_page(request, bad.status, bad.message)
         if isinstance(answer, ToApp | ToPage):
@@ -165,9 +165,9 @@ def _page_request(request: Request) -> PageRequest:
     )
 
 
-def _locked(request: Request, call: Callable[[ManagedLoginFlows], T]) -> T:
+async def _locked(request: Request, call: Callable[[ManagedLoginFlows], T]) -> T:
     emulator: EmulatorApp = request.app
-    return emulator.locked(lambda: call(emulator.backend.managed_login))
+    return await emulator.run_locked(lambda: call(emulator.backend.managed_login))
 
 
 async def _read_form(request: Request) -> dict[str, str]:

@@ -61,7 +61,7 @@ async def user_info(request: Request) -> Response:
     if scheme.lower() != "bearer" or not access_token:
         return _user_info_error(OAuthError("invalid_request", BAD_USER_INFO_REQUEST))
     try:
-        claims = emulator.locked(
+        claims = await emulator.run_locked(
             lambda: emulator.backend.oauth_grants.user_info(domain, access_token)
         )
     except OAuthError as error:
@@ -126,7 +126,7 @@ async def _client_request(request: Request, grant: ClientGrant[T]) -> T:
     domain = request.path_params["domain"]
     params = await read_form(request)
     authorization = _single_authorization(request)
-    return emulator.locked(
+    return await emulator.run_locked(
         lambda: grant(emulator.backend.oauth_grants, domain, params, authorization)
     )
 
