@@ -358,46 +358,36 @@ class MotoAdapter:
                 return str(uuid.uuid4()), [*kept, {"Name": attribute, "Value": username}]
         raise InvalidParameterException("Username should be either an email or a phone number.")
 
-    def create_unconfirmed_user(
-        self, pool: Pool, username: str, password: str, attributes: list[dict[str, str]]
-    ) -> User:
-        """SignUp's user (`new_user` gives its username and attributes), without moto's
-        password policy. In a pool of email or phone usernames the username is also the sub."""
-        user = CognitoIdpUser(
-            user_pool_id=pool.id,
-            username=username,
-            password=password,
-            status=UserStatus.UNCONFIRMED,
-            attributes=attributes,
-        )
-        if pool.username_attributes:
-            user.id = username
-            user.update_attributes([{"Name": "sub", "Value": username}])
-        pool._pool.users[user.username] = user
-        return User(user)
-
-    def create_migrated_user(
+    def create_user(
         self,
         pool: Pool,
         username: str,
         password: str | None,
         attributes: list[dict[str, str]],
         *,
-        status: str,
-        sms_mfa: bool,
+        status: str = "UNCONFIRMED",
+        sms_mfa: bool = False,
     ) -> User:
-        """A user a UserMigration function vouched for, stored as SignUp stores one (`new_user`
-        gives its username and attributes), with the status it gave (CONFIRMED, RESET_REQUIRED),
-        the password given at sign-in (None when migrated by ForgotPassword) and SMS MFA turned
-        on when asked (`enableSMSMFA`)."""
-        user = self.create_unconfirmed_user(pool, username, password or "", attributes)
-        model = user._user
-        model.password = password
-        model.status = UserStatus(status)
+        """A user as SignUp stores one (`new_user` gives its username and attributes), without
+        moto's password policy: UNCONFIRMED for SignUp; a UserMigration function's user with the
+        status it gave (CONFIRMED, RESET_REQUIRED), no password when migrated by ForgotPassword,
+        and SMS MFA turned on when asked (`enableSMSMFA`). In a pool of email or phone usernames
+        the username is also the sub."""
+        user = CognitoIdpUser(
+            user_pool_id=pool.id,
+            username=username,
+            password=password,
+            status=UserStatus(status),
+            attributes=attributes,
+        )
+        if pool.username_attributes:
+            user.id = username
+            user.update_attributes([{"Name": "sub", "Value": username}])
         if sms_mfa:
-            model.sms_mfa_enabled = True
-            model.preferred_mfa_setting = "SMS_MFA"
-        return user
+            user.sms_mfa_enabled = True
+            user.preferred_mfa_setting = "SMS_MFA"
+        pool._pool.users[user.username] = user
+        return User(user)
 
     def update_attributes(self, pool: Pool, user: User, attributes: list[dict[str, str]]) -> None:
         """UpdateUserAttributes as moto checks and applies it."""

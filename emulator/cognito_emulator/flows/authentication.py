@@ -36,7 +36,12 @@ from cognito_emulator.exceptions import (
     UserNotFoundException,
 )
 from cognito_emulator.flows.custom_auth import CustomAuthFlow, Outcome, SignedIn
-from cognito_emulator.flows.sign_in_rules import check_can_sign_in, check_status_allows_sign_in
+from cognito_emulator.flows.sign_in_rules import (
+    check_can_sign_in,
+    check_status_allows_sign_in,
+    no_such_user,
+    pre_authenticated,
+)
 from cognito_emulator.flows.user_migration import UserMigrationFlow
 from cognito_emulator.moto_adapter import AppClient, MotoAdapter, Pool, User
 from cognito_emulator.secret_hash import (
@@ -46,7 +51,7 @@ from cognito_emulator.secret_hash import (
 )
 from cognito_emulator.srp import SrpChallenges, parse_srp_a
 from cognito_emulator.tokens import ACCESS_SCOPE, Principal, TokenIssuer, TokenLifetimes
-from cognito_emulator.triggers.authentication import post_authentication, pre_authentication
+from cognito_emulator.triggers.authentication import post_authentication
 from cognito_emulator.triggers.invocation import PoolTriggers
 from cognito_emulator.triggers.token_generation import UserTokenSource, user_token_customization
 from cognito_emulator.usernames import USER_NOT_FOUND, UserDirectory
@@ -183,9 +188,11 @@ class AuthenticationFlows:
         user = self.users.find(pool, username) or self.migration.at_sign_in(
             pool, client, username, password, validation_data
         )
-        user = self._pre_authentication(pool, client, username, user, validation_data)
+        user = pre_authenticated(
+            self.triggers, self.users, pool, client, username, user, validation_data
+        )
         if user is None:
-            raise _no_such_user(client)
+            raise no_such_user(client)
         if not user.enabled:
             raise NotAuthorizedException("User is disabled.")
         if not user.has_password(password):
@@ -212,8 +219,14 @@ class AuthenticationFlows:
         srp_a = required_parameter(parameters, "SRP_A")
         require_secret_hash(client.id, client.secret, parameters.get("SECRET_HASH"), username)
         parse_srp_a(srp_a)
-        user = self._pre_authentication(
-            pool, client, username, self.users.find(pool, username), validation_data
+        user = pre_authenticated(
+            self.triggers,
+            self.users,
+            pool,
+            client,
+            username,
+            self.users.find(pool, username),
+            validation_data,
         )
         if user is None and not policy.prevents_user_existence_errors(client):
             raise UserNotFoundException(USER_NOT_FOUND)
@@ -332,31 +345,6 @@ class AuthenticationFlows:
             raise
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
-    def _pre_authentication(
-        self,
-        pool: Pool,
-        client: AppClient,
-        username: str,
-        user: User | None,
-        validation_data: dict[str, str] | None,
-    ) -> User | None:
-        """Run PreAuthentication for a sign-in as `username` (for nobody only when the client
-        hides user existence, with userNotFound); the user as they are once it has answered."""
-        hides = policy.prevents_user_existence_errors(client)
-        if user is None and not hides:
-            return None
-        pre_authentication(
-            self.triggers,
-            pool,
-            username=username,
-            client_id=client.id,
-            user=user,
-            validation_data=validation_data,
-            hides_user_existence=hides,
-        )
-        # The function ran with the backend's lock let go: the user may have changed or gone.
-        return self.users.find(pool, user.username) if user is not None else None
-
     # -- CUSTOM_AUTH ------------------------------------------------------------------------------
 
     def _custom_auth(
@@ -401,14 +389,6 @@ def _client_metadata(body: Mapping[str, Any]) -> dict[str, str] | None:
     """A request's ClientMetadata (checked a map of strings by the request's validation)."""
     metadata = body.get("ClientMetadata")
     return dict(metadata) if metadata else None
-
-
-def _no_such_user(client: AppClient) -> CognitoError:
-    """The answer to a sign-in as nobody: hidden behind a wrong password when the client hides
-    which users exist."""
-    if policy.prevents_user_existence_errors(client):
-        return NotAuthorizedException(INCORRECT_CREDENTIALS)
-    return UserNotFoundException(USER_NOT_FOUND)
 
 
 def lifetimes_of(client: AppClient) -> TokenLifetimes:

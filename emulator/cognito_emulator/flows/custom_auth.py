@@ -48,7 +48,7 @@ from cognito_emulator.exceptions import (
     NotAuthorizedException,
     UserNotFoundException,
 )
-from cognito_emulator.flows.sign_in_rules import check_can_sign_in
+from cognito_emulator.flows.sign_in_rules import check_can_sign_in, no_such_user
 from cognito_emulator.moto_adapter import AppClient, Pool, User
 from cognito_emulator.secret_hash import require_secret_hash
 from cognito_emulator.srp import SrpChallenges, parse_srp_a
@@ -163,7 +163,7 @@ class CustomAuthFlow:
         state = pending.state
         hides = policy.prevents_user_existence_errors(client)
         if not state.user_not_found and named is None:
-            raise _no_such_user(hides)  # deleted since the challenge was issued
+            raise no_such_user(client)  # deleted since the challenge was issued
         signer = Signer(
             username=stored,
             user=None if state.user_not_found else named,
@@ -346,9 +346,3 @@ class CustomAuthFlow:
             return None
         check_can_sign_in(user)
         return user
-
-
-def _no_such_user(hides: bool) -> NotAuthorizedException | UserNotFoundException:
-    if hides:
-        return NotAuthorizedException(INCORRECT_CREDENTIALS)
-    return UserNotFoundException(USER_NOT_FOUND)

@@ -41,13 +41,14 @@ from cognito_emulator.flows.authorize_request import (
     check_logout_request,
 )
 from cognito_emulator.flows.oauth_grants import OAuthGrantFlows
+from cognito_emulator.flows.sign_in_rules import pre_authenticated
 from cognito_emulator.flows.sign_up import SignUpFlows
 from cognito_emulator.flows.user_migration import UserMigrationFlow
 from cognito_emulator.login_sessions import LoginSession, LoginSessions
 from cognito_emulator.moto_adapter import AppClient, MotoAdapter, Pool, User
 from cognito_emulator.oauth import AuthorizationCodes, AuthorizationGrant, OAuthError
 from cognito_emulator.secret_hash import compute_secret_hash
-from cognito_emulator.triggers.authentication import post_authentication, pre_authentication
+from cognito_emulator.triggers.authentication import post_authentication
 from cognito_emulator.triggers.invocation import PoolTriggers
 from cognito_emulator.usernames import UserDirectory
 
@@ -196,7 +197,9 @@ class ManagedLoginFlows:
             user = self.users.find(pool, username) or self.migration.at_sign_in(
                 pool, request.client, username, password, None
             )
-            user = self._pre_authentication(request, username, user)
+            user = pre_authenticated(
+                self.triggers, self.users, pool, request.client, username, user, None
+            )
         except CognitoError as error:
             raise FormProblem(error.message) from None
         if user is None:
@@ -359,26 +362,6 @@ class ManagedLoginFlows:
         if user is None or not user.enabled or user.status != "CONFIRMED":
             return None
         return session
-
-    def _pre_authentication(
-        self, request: AuthorizeRequest, username: str, user: User | None
-    ) -> User | None:
-        """Run PreAuthentication for a sign-in on the form (for nobody only when the client
-        hides user existence); the user as they are once it has answered."""
-        hides = policy.prevents_user_existence_errors(request.client)
-        if user is None and not hides:
-            return None
-        pre_authentication(
-            self.triggers,
-            request.pool,
-            username=username,
-            client_id=request.client.id,
-            user=user,
-            validation_data=None,
-            hides_user_existence=hides,
-        )
-        # The function ran with the backend's lock let go: the user may have changed or gone.
-        return self.users.find(request.pool, user.username) if user is not None else None
 
     def _signed_in_now(self, request: AuthorizeRequest, user: User) -> ToApp:
         """A new login session for `user`, and the way back to the app, once the pool's

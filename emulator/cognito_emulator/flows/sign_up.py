@@ -67,7 +67,7 @@ class SignUpFlows:
         )
         self._check_username_free(pool, username)  # the trigger ran without the lock
         _check_auto_verified_attributes_present(answer, attribute_map(attributes))
-        user = self.moto.create_unconfirmed_user(pool, stored, password, attributes)
+        user = self.moto.create_user(pool, stored, password, attributes)
         response: dict[str, Any] = {"UserConfirmed": answer.auto_confirm_user, "UserSub": user.sub}
         verified = [
             {"Name": f"{name}_verified", "Value": "true"}

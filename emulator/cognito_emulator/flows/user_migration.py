@@ -100,7 +100,7 @@ class UserMigrationFlow:
         self._take_aliases(pool, attributes, answer.force_alias_creation)
         at_sign_in = source == "UserMigration_Authentication"
         status = answer.final_user_status if at_sign_in else "RESET_REQUIRED"
-        return self.moto.create_migrated_user(
+        return self.moto.create_user(
             pool, stored, password, attributes, status=status, sms_mfa=answer.enable_sms_mfa
         )
 

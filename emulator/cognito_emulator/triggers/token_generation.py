@@ -183,14 +183,7 @@ def user_token_customization(
     if not triggers.configured(pool, TRIGGER):
         return None
     version = token_generation_version(pool.settings)
-    # groupConfiguration as Cognito sends it for a user (captured events: roles and preferred
-    # role come from the groups' IAM roles, which the emulator does not keep).
-    group_configuration = {
-        "groupsToOverride": list(user.group_names),
-        "iamRolesToOverride": [],
-        "preferredRole": None,
-    }
-    request = _request(user_attributes(user), group_configuration, version, scopes, client_metadata)
+    request = _request(user_attributes(user), user.group_names, version, scopes, client_metadata)
     answer = triggers.invoke(
         pool,
         TRIGGER,
@@ -223,18 +216,13 @@ def client_token_customization(
     version = token_generation_version(pool.settings)
     if version != "3":
         return None
-    no_groups: dict[str, Any] = {
-        "groupsToOverride": [],
-        "iamRolesToOverride": [],
-        "preferredRole": None,
-    }
     answer = triggers.invoke(
         pool,
         TRIGGER,
         CLIENT_CREDENTIALS,
         username=client_id,
         client_id=client_id,
-        request=_request({}, no_groups, version, scopes, client_metadata),
+        request=_request({}, (), version, scopes, client_metadata),
         response={V2_DETAILS: None},
         version=version,
     )
@@ -248,16 +236,22 @@ def client_token_customization(
 
 def _request(
     attributes: dict[str, str],
-    group_configuration: dict[str, Any],
+    groups: tuple[str, ...],
     version: str,
     scopes: tuple[str, ...],
     client_metadata: Mapping[str, str] | None,
 ) -> dict[str, Any]:
-    """The event's request: `scopes` from version 2 on; clientMetadata only when given."""
+    """The event's request: `scopes` from version 2 on; clientMetadata only when given. Its
+    groupConfiguration as Cognito sends it (captured events); the roles and preferred role come
+    from the groups' IAM roles, which the emulator does not keep."""
     request: dict[str, Any] = {"userAttributes": attributes}
     if version != "1":
         request["scopes"] = list(scopes)
-    request["groupConfiguration"] = group_configuration
+    request["groupConfiguration"] = {
+        "groupsToOverride": list(groups),
+        "iamRolesToOverride": [],
+        "preferredRole": None,
+    }
     if client_metadata:
         request["clientMetadata"] = dict(client_metadata)
     return request
