@@ -48,11 +48,14 @@ from cognito_emulator.exceptions import (
     NotAuthorizedException,
     UserNotFoundException,
 )
-from cognito_emulator.flows.sign_in_rules import check_can_sign_in, no_such_user
+from cognito_emulator.flows.sign_in_rules import (
+    check_can_sign_in,
+    no_such_user,
+    pre_authenticated,
+)
 from cognito_emulator.moto_adapter import AppClient, Pool, User
 from cognito_emulator.secret_hash import require_secret_hash
 from cognito_emulator.srp import SrpChallenges, parse_srp_a
-from cognito_emulator.triggers.authentication import pre_authentication
 from cognito_emulator.triggers.custom_auth import (
     ChallengeResult,
     Signer,
@@ -117,16 +120,10 @@ class CustomAuthFlow:
         hides = policy.prevents_user_existence_errors(client)
         user = self._signing_in(pool, username, hides)
         if srp_a is not None:
-            pre_authentication(
-                self.triggers,
-                pool,
-                username=username,
-                client_id=client.id,
-                user=user,
-                validation_data=validation_data,
-                hides_user_existence=hides,
+            pre_authenticated(
+                self.triggers, self.users, pool, client, username, user, validation_data
             )
-            user = self._signing_in(pool, username, hides)
+            user = self._signing_in(pool, username, hides)  # checked again, as it is now
         stored = user.username if user is not None else self.users.stored_username(pool, username)
         signer = Signer(username=stored, user=user, hides_user_existence=hides)
         session = (SRP_A_STEP,) if srp_a is not None else ()
