@@ -195,6 +195,31 @@ def oidc(session: nox.Session) -> None:
     kit.run("python", "-m", "oidc_clients", *session.posargs)
 
 
+@kit_session
+def sdk(session: nox.Session) -> None:
+    """Client SDKs against the emulator: amazon-cognito-identity-js and aws-amplify v6 (Node)
+    and pycognito, through sign-up, SRP sign-in, TOTP, email codes, refresh and sign-out.
+
+    Needs Node.js 20+ and npm. The Node scripts are copied to .nox/sdk and their packages
+    installed there with `npm ci` from sdk_checks/node/package-lock.json (again only when the
+    lock file changes), so the checkout stays clean. `-- --sdk NAME` runs one SDK only."""
+    kit = Kit(session)
+    source = Path("sdk_checks/node")
+    node_dir = kit.location.parent / "sdk"
+    node_dir.mkdir(exist_ok=True)
+    for path in source.iterdir():
+        if path.is_file():
+            shutil.copy2(path, node_dir / path.name)
+    stamp = node_dir / "node_modules" / "installed-from"
+    wanted = hashlib.sha256((source / "package-lock.json").read_bytes()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != wanted:
+        session.run(
+            "npm", "ci", "--no-audit", "--no-fund", "--prefix", str(node_dir), external=True
+        )
+        stamp.write_text(wanted)
+    kit.run("python", "-m", "sdk_checks", "--node-dir", str(node_dir), *session.posargs)
+
+
 # The security core under mutation testing: file -> the functions (fnmatch patterns over mutmut's
 # names: `function`, `Class.method` is written `xǁClassǁmethod`, `*` for the whole module).
 # Paths are as in the mutation copy, where the emulator's package sits at the top (mutmut imports
@@ -225,7 +250,8 @@ MUTATION_SCOPE = {
         "x__decision_key",
         "x_session_started_at",
     ],
-    "app/crud.py": ["x_revoke_tokens_issued_before"],  # ... and its forward-only update
+    "app/crud.py": ["x_revoke_tokens_issued_before"],  # ... and its forward-only update,
+    "app/api/routes/users.py": ["x__mark_logout"],  # ... alone for a reset that meets MFA
     "app/core/auth.py": ["*"],  # admission: the one rule...
     "app/core/user_rows.py": ["*"],  # ... on a row no older than a logout's wait...
     "app/api/deps.py": [  # ... as requests meet it: bearer token, claims, user or machine,
@@ -277,7 +303,6 @@ MUTATION_SCOPE = {
     ],
     "cognito_emulator/flows/authorize_request.py": ["x__callback"],  # ... at its callback URL
     "cognito_emulator/http/managed_login.py": ["x__csrf_matches"],  # login forms' CSRF check
-    "cognito_emulator/tokens.py": ["xǁTokenIssuerǁverify_access_token"],  # scope and revocation
     "cognito_emulator/triggers/token_generation.py": [  # no trigger changes a claim Cognito owns
         "xǁ_Answerǁclaims_to_add",
         "xǁ_Answerǁclaims_to_suppress",
@@ -285,6 +310,18 @@ MUTATION_SCOPE = {
     ],
     "cognito_emulator/challenge_sessions.py": [  # a challenge's Session: its user, once, in time
         "xǁChallengeSessionsǁtake"
+    ],
+    "cognito_emulator/totp.py": ["*"],  # authenticator codes: RFC 6238, one step either side...
+    "cognito_emulator/flows/mfa_settings.py": ["x_accept_authenticator"],  # ... set up...
+    "cognito_emulator/flows/mfa_challenges.py": [  # ... and every second factor's code, once
+        "xǁMfaCodesǁcheck",
+        "xǁMfaCodesǁ_check_totp",
+        "x_mfa_step",
+    ],
+    "cognito_emulator/tokens.py": [  # scope and revocation; a rotated refresh token's grace
+        "xǁTokenIssuerǁverify_access_token",
+        "xǁTokenIssuerǁensure_refreshable",
+        "xǁTokenLedgerǁrotate_refresh_token",
     ],
 }
 MUTATION_TESTS = ["tests/app", "tests/emulator"]

@@ -29,6 +29,11 @@ def read_user(engine: Engine, sub: str) -> User | None:
     return None if found is None else User.model_construct(**found._mapping)
 
 
+def read_user_by_username(session: Session, username: str) -> User | None:
+    """The row of the user Cognito knows by `username` (as Cognito spells it)."""
+    return session.exec(select_models(User).where(User.username == username)).first()
+
+
 def ensure_user(session: Session, profile: CognitoProfile) -> User:
     """The row for a Cognito user, created if missing."""
     conflicts_left = _CREATE_ATTEMPTS
@@ -55,7 +60,7 @@ def ensure_user(session: Session, profile: CognitoProfile) -> User:
 def _release_username(session: Session, username: str) -> None:
     """Cognito usernames are unique, so a row holding the name under another `sub` belongs to a
     user since deleted from Cognito: keep the row (and whatever refers to it) but free the name."""
-    stale = session.exec(select_models(User).where(User.username == username)).first()
+    stale = read_user_by_username(session, username)
     if stale is None:
         return
     stale.username = f"released:{stale.sub}"

@@ -10,10 +10,10 @@ domain it has is kept; what is missing is created. A first run creates everythin
 
 Against real AWS it uses boto3's usual credentials (environment, profile, SSO, instance role);
 the identity needs cognito-idp:ListUserPools, DescribeUserPool, CreateUserPool, UpdateUserPool,
-ListResourceServers, CreateResourceServer, UpdateResourceServer, CreateUserPoolDomain,
-ListUserPoolClients, DescribeUserPoolClient, CreateUserPoolClient, UpdateUserPoolClient,
-ListGroups and CreateGroup. With `--endpoint-url` it provisions the emulator instead (dummy
-credentials if none are configured).
+SetUserPoolMfaConfig, ListResourceServers, CreateResourceServer, UpdateResourceServer,
+CreateUserPoolDomain, ListUserPoolClients, DescribeUserPoolClient, CreateUserPoolClient,
+UpdateUserPoolClient, ListGroups and CreateGroup. With `--endpoint-url` it provisions the
+emulator instead (dummy credentials if none are configured).
 
 Lambda triggers, only when asked: `--post-confirmation-arn` and `--pre-token-generation-arn`
 name the service's functions (app/triggers/) as deployed, and the pool calls them (pre token

@@ -24,7 +24,8 @@ class AwsRunCheck:
         self.aws_tests = {
             item.nodeid
             for item in items
-            if getattr(item, "callspec", None) is not None
+            if isinstance(item, pytest.Function)
+            and hasattr(item, "callspec")
             and item.callspec.params.get("cognito_target") == "aws"
         }
 

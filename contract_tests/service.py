@@ -44,6 +44,10 @@ class ServiceUnderTest:
         engine: Engine = self.app.state.services.get().engine
         return engine
 
+    def now(self) -> float:
+        """The emulator's clock, which TOTP codes are checked against."""
+        return self.emulator.advance_clock(0)
+
     def latest_code(self, username: str, purposes: tuple[str, ...]) -> str | None:
         """The newest code the emulator delivered to ``username`` for one of ``purposes``."""
         codes = [

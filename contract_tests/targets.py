@@ -104,16 +104,24 @@ class CognitoTarget:
     def secret_hash(self, username: str) -> str:
         return reference_secret_hash(username, self.client_id, self.client_secret)
 
-    def read_code(self, username: str, purposes: tuple[str, ...]) -> str:
-        """The newest code delivered to ``username`` for one of ``purposes``, or a skip."""
+    def require_outbox(self) -> CodeOutbox:
+        """The target's outbox, or a skip: only the emulator lets a test read delivered codes."""
         if self.outbox is None:
             pytest.skip(
                 f"{self.name}: no outbox to read confirmation codes from (a real pool mails "
                 "them); the behaviour is covered on the emulator"
             )
+        return self.outbox
+
+    def read_code(
+        self, username: str, purposes: tuple[str, ...], *, pool_id: str | None = None
+    ) -> str:
+        """The newest code delivered to ``username`` (in the target's pool unless ``pool_id``
+        names another) for one of ``purposes``, or a skip."""
+        outbox = self.require_outbox()
         codes = [
             message["code"]
-            for message in self.outbox(self.user_pool_id, username)
+            for message in outbox(pool_id or self.user_pool_id, username)
             if message["purpose"] in purposes
         ]
         if not codes:
@@ -129,6 +137,11 @@ class CognitoTarget:
             )
         self.clock(seconds)
         self.clock_offset += seconds
+
+    def now(self) -> float:
+        """The target's time, epoch seconds: the emulator's clock (a test may have moved it),
+        else this machine's, which a real pool's clock is assumed to agree with (NTP)."""
+        return self.clock(0) if self.clock is not None else time.time()
 
     def restore_clock(self) -> None:
         if self.clock is not None and self.clock_offset:

@@ -1,6 +1,6 @@
 """The tests of the tests: each property, pointed at a deliberately broken copy of what it guards,
-must fail. A property that passes against a broken verifier, a wrong error mapping or a service
-that keeps rows for machines proves nothing about the real ones.
+must fail. A property that passes against a broken verifier, a wrong error mapping (a wrong MFA
+code among them) or a service that keeps rows for machines proves nothing about the real ones.
 
 Each run is derandomized, generation only (no shrinking, no example database), so it is fast and
 gives the same verdict every time.
@@ -153,6 +153,37 @@ def test_the_lifecycle_model_catches_a_wrong_error_mapping(
         run_lifecycle(
             mutated_lifecycle_service,
             only_rules=frozenset({"sign_up", "verify", "log_in"}),
+            max_examples=50,
+            derandomize=True,
+            database=None,
+            phases=[Phase.generate],
+        )
+
+
+@pytest.fixture(scope="module")
+def mutated_mfa_service() -> ServiceUnderTest:
+    """A service of its own: the mutated mapping must not leak into other tests' users."""
+    return service_under_test("contract-mutated-mfa-mapping")
+
+
+def test_the_lifecycle_model_catches_a_wrong_mfa_code_answered_as_an_expired_sign_in(
+    mutated_mfa_service: ServiceUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wrong TOTP code answered 401 (log in again) instead of 400 (retype it): the state
+    machine must object."""
+    monkeypatch.setitem(
+        cognito_errors.ANSWERS_BY_OPERATION,
+        ("RespondToAuthChallenge", "CodeMismatchException"),
+        cognito_errors.SIGN_IN_EXPIRED,
+    )
+    with pytest.raises(AssertionError, match=r"/users/login/challenge answered 401 .* expects 400"):
+        run_lifecycle(
+            mutated_mfa_service,
+            # The initialize step signs a user up, verifies and logs in through these rules,
+            # and turns TOTP on in some examples.
+            only_rules=frozenset(
+                {"sign_up", "verify", "log_in", "answer_challenge_with_a_wrong_code"}
+            ),
             max_examples=50,
             derandomize=True,
             database=None,

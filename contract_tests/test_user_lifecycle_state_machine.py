@@ -23,7 +23,17 @@ What the model encodes, beyond the routes' documentation:
   (refresh, logout, password change), a user disabled in the database gets 403 at the callback,
   and the callback answers once (replayed: 400);
 - a machine lists users with users.read and disables or enables them with users.write (403
-  insufficient_scope without), and gets 403 on /users/me, which acts for a user.
+  insufficient_scope without), and gets 403 on /users/me, which acts for a user;
+- TOTP MFA: a user starts a set-up (a new secret, its otpauth URI and QR code), verifies it with
+  a code of their authenticator app (pyotp; a wrong code 400; a verified authenticator stays in
+  force until a new one is verified), and turns TOTP on (400 before any authenticator was
+  verified) or off; /users/login then answers the SOFTWARE_TOKEN_MFA challenge iff TOTP is on,
+  also to a user disabled in the database, who gets the 403 once the code is right;
+- a challenge's Session answers one right code (tokens), then 401; a wrong code is 400 and
+  leaves it answerable, until the fifth wrong code spends it (the emulator's choice, as Cognito
+  begins a lockout after five wrong MFA codes); a user disabled in Cognito since the login gets
+  401 and the Session is spent. An authenticator's time step is accepted once (RFC 6238 §5.2), so
+  a right code is one of a step not used yet.
 """
 
 from __future__ import annotations
@@ -53,8 +63,9 @@ from starlette.testclient import TestClient
 
 from app.api.deps import USER_REQUIRED
 from app.models import User
-from cognito_emulator.login_page_client import LoginPageClient
+from cognito_emulator.login_page_client import LoginChallenge, LoginPageClient
 from cognito_emulator.pool_definition import READ_USERS_SCOPE, WRITE_USERS_SCOPE
+from contract_tests.authenticator import AuthenticatorApp
 from contract_tests.service import ServiceUnderTest, service_under_test
 
 STRONG_PASSWORDS = ("Correct-Horse-7", "Battery-Staple-8")
@@ -64,6 +75,9 @@ SIGN_UP_PURPOSES = ("sign_up", "resend")
 RESET_PURPOSES = ("forgot_password",)
 
 VALID, REVOKED, INDETERMINATE = "valid", "revoked", "indeterminate"
+TOTP = "SOFTWARE_TOKEN_MFA"
+# Wrong codes a challenge's Session takes; the last of them spends it (the emulator's choice).
+REFUSED_ANSWERS_PER_SESSION = 5
 # The scopes a machine's token may carry: one of the API's two, or both.
 MACHINE_SCOPES = ((READ_USERS_SCOPE,), (WRITE_USERS_SCOPE,), (READ_USERS_SCOPE, WRITE_USERS_SCOPE))
 _run_numbers = itertools.count()
@@ -77,6 +91,15 @@ class ModelUser:
     disabled_in_db: bool = False
     disabled_in_cognito: bool = False
     reset_code_pending: bool = False
+    authenticator: AuthenticatorApp | None = None
+    """The authenticator app Cognito verified (VerifySoftwareToken), in force for sign-ins."""
+    new_authenticator: AuthenticatorApp | None = None
+    """A set-up started and not verified yet (it replaces `authenticator` once verified)."""
+    totp_on: bool = False
+
+    def authenticator_to_verify(self) -> AuthenticatorApp | None:
+        """The app whose code VerifySoftwareToken checks: the new one, else the one in force."""
+        return self.new_authenticator or self.authenticator
 
 
 @dataclass
@@ -90,9 +113,20 @@ class ModelSession:
 
 
 @dataclass
+class ModelChallenge:
+    """A SOFTWARE_TOKEN_MFA challenge /users/login answered, and what its Session has taken."""
+
+    username: str
+    session: str
+    refused_answers: int = 0
+    spent: bool = False
+
+
+@dataclass
 class Model:
     users: dict[str, ModelUser] = field(default_factory=dict)
     sessions: list[ModelSession] = field(default_factory=list)
+    challenges: list[ModelChallenge] = field(default_factory=list)
 
     def sessions_of(self, username: str) -> list[ModelSession]:
         return [session for session in self.sessions if session.username == username]
@@ -100,6 +134,18 @@ class Model:
 
 def a_code_other_than(code: str | None) -> str:
     return "999999" if code == "000000" else "000000"
+
+
+def a_wrong_totp_code(app: AuthenticatorApp | None) -> str:
+    return app.wrong_code() if app is not None else "000000"
+
+
+def assert_mfa_status(response: httpx.Response, totp_on: bool) -> None:
+    """The MFA settings the service answered are the model's: TOTP on and preferred, or none."""
+    expected: dict[str, Any] = (
+        {"enabled": [TOTP], "preferred": TOTP} if totp_on else {"enabled": [], "preferred": None}
+    )
+    assert response.json() == expected, f"MFA {response.json()}; the model has {expected}"
 
 
 def while_indeterminate(user: ModelUser, accepted: int) -> tuple[int, ...]:
@@ -145,6 +191,15 @@ class UserLifecycle(RuleBasedStateMachine):
         for session in self.model.sessions_of(username):
             session.state = REVOKED
 
+    def sessions_end_by_the_logout_mark_alone(self, username: str) -> None:
+        """A reset of a user with MFA: the service cannot sign them out at Cognito (the sign-in
+        for a token stops at the second factor) and ends its sessions by the logout mark alone.
+        Sessions begun within the clock skew of it, as the model's are, are Cognito's to decide,
+        and Cognito still honours them."""
+        for session in self.model.sessions_of(username):
+            if session.state == VALID:
+                session.state = INDETERMINATE
+
     @staticmethod
     def bearer(session: ModelSession) -> dict[str, str]:
         return {"Authorization": f"Bearer {session.access_token}"}
@@ -185,21 +240,77 @@ class UserLifecycle(RuleBasedStateMachine):
         assert f'scope="{scope}"' in challenge, challenge
 
     def users_who_can_sign_in(self) -> list[ModelUser]:
-        """Users the login page lets through: confirmed and not disabled in Cognito."""
+        """Users the login page lets through: confirmed, not disabled in Cognito, and with TOTP
+        on only if their authenticator shows a code the pool has not accepted yet."""
         return sorted(
-            (u for u in self.model.users.values() if u.confirmed and not u.disabled_in_cognito),
+            (
+                u
+                for u in self.model.users.values()
+                if u.confirmed
+                and not u.disabled_in_cognito
+                and (not u.totp_on or self.has_a_right_code(u))
+            ),
             key=lambda u: u.username,
         )
 
+    @staticmethod
+    def has_a_right_code(user: ModelUser) -> bool:
+        return user.authenticator is not None and user.authenticator.has_guaranteed_code()
+
+    def expect_session_answer(
+        self, response: httpx.Response, session: ModelSession, accepted: int
+    ) -> bool:
+        """Checks the status of a call with `session`'s token, which the service answers with
+        `accepted` when the token is good; True when the call went through to Cognito's answer
+        (`accepted`, which the caller then checks further)."""
+        user = self.model.users[session.username]
+        if session.state == INDETERMINATE:
+            self.expect(response, *while_indeterminate(user, accepted))
+        elif session.state == REVOKED:
+            self.expect(response, 401)
+        elif user.disabled_in_db:
+            self.expect(response, 403)
+        else:
+            self.expect(response, accepted)
+        return response.status_code == accepted
+
+    def users_with_totp_who_can_sign_in(self) -> list[ModelUser]:
+        """Users /users/login asks for a TOTP code, whose authenticator shows one not used yet."""
+        return sorted(
+            (
+                u
+                for u in self.model.users.values()
+                if u.confirmed
+                and u.totp_on
+                and not u.disabled_in_cognito
+                and self.has_a_right_code(u)
+            ),
+            key=lambda u: u.username,
+        )
+
+    def challenges_with_a_right_code(self) -> list[ModelChallenge]:
+        """Challenges whose user's authenticator shows a code the pool has not accepted yet."""
+        return [
+            challenge
+            for challenge in self.model.challenges
+            if self.has_a_right_code(self.model.users[challenge.username])
+        ]
+
     # ---- sign-up and confirmation ---------------------------------------------------------------
 
-    @initialize(name=st.sampled_from(NAMES))
-    def a_signed_in_user(self, name: str) -> None:
+    @initialize(name=st.sampled_from(NAMES), with_totp=st.booleans())
+    def a_signed_in_user(self, name: str, with_totp: bool) -> None:
         """Every example starts with one user through sign-up, verification and login, so the
-        token rules have a session from the first step (the same calls as the rules)."""
+        token rules have a session from the first step, and in half of them with TOTP turned
+        on, so the challenge rules have a user from the first step (the same calls as the
+        rules)."""
         self.sign_up(name, STRONG_PASSWORDS[0])
         self.verify(name, right_code=True)
         self.log_in(name, right_password=True)
+        if with_totp:
+            session = self.model.sessions[-1]
+            assert self.start_totp_setup_with(session) and self.verify_totp_with(session, True)
+            self.set_totp_with(session, turn_on=True)
 
     @rule(name=st.sampled_from(NAMES), password=st.sampled_from((*STRONG_PASSWORDS, WEAK_PASSWORD)))
     def sign_up(self, name: str, password: str) -> None:
@@ -253,6 +364,16 @@ class UserLifecycle(RuleBasedStateMachine):
         if user is None or user.disabled_in_cognito or not right_password:
             self.expect(response, 401)
             assert response.headers.get("www-authenticate", "").startswith("Bearer")
+        elif user.confirmed and user.totp_on:
+            # Cognito asks for the code first; the database's flag is checked at the tokens.
+            self.expect(response, 200)
+            challenge = response.json()
+            assert challenge["challenge"] == TOTP, challenge
+            assert challenge["respond_at"] == "/users/login/challenge"
+            assert challenge["respond_with"] == ["code"]
+            assert challenge["username"] == username
+            assert "access_token" not in challenge
+            self.model.challenges.append(ModelChallenge(username, challenge["session"]))
         elif not user.confirmed or user.disabled_in_db:
             self.expect(response, 403)
         else:
@@ -263,11 +384,83 @@ class UserLifecycle(RuleBasedStateMachine):
                 ModelSession(username, tokens["access_token"], tokens["refresh_token"])
             )
 
+    def answer_challenge(self, challenge: ModelChallenge, code: str) -> httpx.Response:
+        return self.call(
+            "POST",
+            "/users/login/challenge",
+            json={
+                "challenge": TOTP,
+                "session": challenge.session,
+                "username": challenge.username,
+                "code": code,
+            },
+        )
+
+    def answer_with_a_right_code(self, challenge: ModelChallenge) -> None:
+        """The authenticator's next code (one the pool has not accepted yet) for `challenge`."""
+        user = self.model.users[challenge.username]
+        assert user.authenticator is not None
+        code = user.authenticator.next_code()
+        response = self.answer_challenge(challenge, code)
+        if challenge.spent or user.disabled_in_cognito:
+            self.expect(response, 401)
+        elif user.disabled_in_db:
+            self.expect(response, 403)
+        else:
+            self.expect(response, 200)
+            tokens = response.json()
+            assert tokens["token_type"] == "bearer"
+            self.model.sessions.append(
+                ModelSession(user.username, tokens["access_token"], tokens["refresh_token"])
+            )
+        challenge.spent = True
+
+    def answer_with_a_wrong_code(self, challenge: ModelChallenge) -> None:
+        user = self.model.users[challenge.username]
+        response = self.answer_challenge(challenge, a_wrong_totp_code(user.authenticator))
+        if challenge.spent or user.disabled_in_cognito:
+            self.expect(response, 401)
+            challenge.spent = True
+            return
+        self.expect(response, 400)
+        challenge.refused_answers += 1
+        challenge.spent = challenge.refused_answers >= REFUSED_ANSWERS_PER_SESSION
+
+    @precondition(lambda self: self.users_with_totp_who_can_sign_in())
+    @rule(data=st.data(), mistyped=st.booleans())
+    def sign_in_with_totp(self, data: st.DataObject, mistyped: bool) -> None:
+        """A user with TOTP on: the password, then the code of their authenticator app (after
+        a mistyped one, which leaves the Session answerable)."""
+        user = data.draw(st.sampled_from(self.users_with_totp_who_can_sign_in()), label="user")
+        self.log_in(user.username.removeprefix(self.prefix), right_password=True)
+        challenge = self.model.challenges[-1]
+        assert challenge.username == user.username and not challenge.spent
+        if mistyped:
+            self.answer_with_a_wrong_code(challenge)
+        self.answer_with_a_right_code(challenge)
+
+    @precondition(lambda self: self.challenges_with_a_right_code())
+    @rule(data=st.data())
+    def answer_challenge_with_a_right_code(self, data: st.DataObject) -> None:
+        """A challenge /users/login answered (pending, or its Session spent: 401)."""
+        challenge = data.draw(
+            st.sampled_from(self.challenges_with_a_right_code()), label="challenge"
+        )
+        self.answer_with_a_right_code(challenge)
+
+    @precondition(lambda self: self.model.challenges)
+    @rule(data=st.data())
+    def answer_challenge_with_a_wrong_code(self, data: st.DataObject) -> None:
+        self.answer_with_a_wrong_code(
+            data.draw(st.sampled_from(self.model.challenges), label="challenge")
+        )
+
     @precondition(lambda self: self.users_who_can_sign_in())
     @rule(data=st.data())
     def web_sign_in(self, data: st.DataObject) -> None:
-        """A browser: /auth/login → the pool's login page (the user's password) → /auth/callback;
-        then the same callback again, as a replay."""
+        """A browser: /auth/login → the pool's login page (the user's password, and the code of
+        their authenticator app when TOTP is on) → /auth/callback; then the same callback again,
+        as a replay."""
         user = data.draw(st.sampled_from(self.users_who_can_sign_in()), label="user")
         login = self.call("GET", "/auth/login", follow_redirects=False)
         self.expect(login, 302)
@@ -276,9 +469,21 @@ class UserLifecycle(RuleBasedStateMachine):
         authorize_url = login.headers["location"]
         assert authorize_url.startswith(f"{domain}/oauth2/authorize?"), authorize_url
         public_url = self.service.settings.SERVICE_PUBLIC_URL
+        asked: list[str] = []
+
+        def type_in(challenge: LoginChallenge) -> dict[str, str]:
+            asked.append(challenge.name)
+            app = user.authenticator
+            return {"code": app.next_code()} if challenge.name == TOTP and app else {}
+
         returned = LoginPageClient(domain).follow_sign_in(
-            authorize_url, f"{public_url}/auth/callback", user.username, user.password
+            authorize_url,
+            f"{public_url}/auth/callback",
+            user.username,
+            user.password,
+            answer=type_in,
         )
+        assert asked == ([TOTP] if user.totp_on else []), f"the login page asked for {asked}"
         callback = urlsplit(returned)
         callback_path = f"{callback.path}?{callback.query}"
         response = self.call("GET", callback_path)
@@ -384,6 +589,97 @@ class UserLifecycle(RuleBasedStateMachine):
             user.password = proposed
             self.revoke_sessions_of(user.username)
 
+    # ---- MFA by authenticator app ---------------------------------------------------------------
+
+    def start_totp_setup_with(self, session: ModelSession) -> bool:
+        """POST /users/me/mfa/totp; True when a set-up started (a new app to verify)."""
+        response = self.call("POST", "/users/me/mfa/totp", headers=self.bearer(session))
+        if not self.expect_session_answer(response, session, 200):
+            return False
+        setup = response.json()
+        secret = setup["secret"]
+        assert setup["otpauth_uri"].startswith("otpauth://totp/"), setup["otpauth_uri"]
+        assert f"secret={secret}" in setup["otpauth_uri"], setup["otpauth_uri"]
+        assert setup["qr_code"].startswith("data:image/svg+xml"), setup["qr_code"][:40]
+        user = self.model.users[session.username]
+        user.new_authenticator = AuthenticatorApp(secret, self.service.now)
+        return True
+
+    def verify_totp_with(self, session: ModelSession, right_code: bool) -> bool:
+        """POST /users/me/mfa/totp/verify with the app's next code (a right one, when it shows
+        one not used yet) or a wrong one; True when Cognito verified it."""
+        user = self.model.users[session.username]
+        app = user.authenticator_to_verify()
+        code = (
+            app.next_code()
+            if app is not None and right_code and app.has_guaranteed_code()
+            else None
+        )
+        response = self.call(
+            "POST",
+            "/users/me/mfa/totp/verify",
+            json={"code": code or a_wrong_totp_code(app)},
+            headers=self.bearer(session),
+        )
+        if not self.expect_session_answer(response, session, 200 if code else 400) or not code:
+            return False
+        user.authenticator, user.new_authenticator = app, None
+        return True
+
+    def set_totp_with(self, session: ModelSession, turn_on: bool) -> None:
+        """PUT /users/me/mfa/preference: TOTP on (and preferred), or off; on needs an
+        authenticator verified (400 before)."""
+        user = self.model.users[session.username]
+        response = self.call(
+            "PUT",
+            "/users/me/mfa/preference",
+            json={"totp": {"enabled": turn_on, "preferred": turn_on}},
+            headers=self.bearer(session),
+        )
+        refused = turn_on and user.authenticator is None
+        if not self.expect_session_answer(response, session, 400 if refused else 200):
+            return
+        if refused:
+            return
+        user.totp_on = turn_on
+        assert_mfa_status(response, turn_on)
+
+    @precondition(lambda self: self.model.sessions)
+    @rule(data=st.data())
+    def turn_on_totp(self, data: st.DataObject) -> None:
+        """The whole set-up, as a user follows it: a new secret, its code, TOTP on."""
+        session = data.draw(st.sampled_from(self.model.sessions), label="session")
+        if self.start_totp_setup_with(session) and self.verify_totp_with(session, True):
+            self.set_totp_with(session, turn_on=True)
+
+    @precondition(lambda self: self.model.sessions)
+    @rule(data=st.data())
+    def start_totp_setup(self, data: st.DataObject) -> None:
+        self.start_totp_setup_with(data.draw(st.sampled_from(self.model.sessions), label="session"))
+
+    @precondition(lambda self: self.model.sessions)
+    @rule(data=st.data(), right_code=st.booleans())
+    def verify_totp(self, data: st.DataObject, right_code: bool) -> None:
+        """A code of the app being set up (else of the one in force, which verifies too)."""
+        session = data.draw(st.sampled_from(self.model.sessions), label="session")
+        self.verify_totp_with(session, right_code)
+
+    @precondition(lambda self: self.model.sessions)
+    @rule(data=st.data(), turn_on=st.booleans())
+    def set_totp(self, data: st.DataObject, turn_on: bool) -> None:
+        self.set_totp_with(
+            data.draw(st.sampled_from(self.model.sessions), label="session"), turn_on
+        )
+
+    @precondition(lambda self: self.model.sessions)
+    @rule(data=st.data())
+    def read_mfa(self, data: st.DataObject) -> None:
+        session = data.draw(st.sampled_from(self.model.sessions), label="session")
+        response = self.call("GET", "/users/me/mfa", headers=self.bearer(session))
+        if not self.expect_session_answer(response, session, 200):
+            return
+        assert_mfa_status(response, self.model.users[session.username].totp_on)
+
     # ---- forgotten password ---------------------------------------------------------------------
 
     @rule(name=st.sampled_from(NAMES))
@@ -422,7 +718,10 @@ class UserLifecycle(RuleBasedStateMachine):
             self.expect(response, 200)
             user.password = proposed
             user.reset_code_pending = False
-            self.revoke_sessions_of(username)
+            if user.totp_on:
+                self.sessions_end_by_the_logout_mark_alone(username)
+            else:
+                self.revoke_sessions_of(username)
         else:
             self.expect(response, 400)
 

@@ -173,6 +173,24 @@ async def get_current_user(auth: CurrentAuth) -> User:
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
+# Cognito takes a user's access token for operations on their own account (AssociateSoftwareToken,
+# VerifySoftwareToken, SetUserMFAPreference, GetUser) only if it carries this scope; without it
+# Cognito answers NotAuthorizedException "Access Token does not have required scopes". Password
+# sign-ins always get it; a web sign-in only when it asks for it (app/core/web_sign_in.py), and
+# Swagger UI's Authorize lets a person untick it.
+ACCOUNT_SCOPE = "aws.cognito.signin.user.admin"
+
+
+async def get_account_owner(auth: CurrentAuth) -> Authenticated:
+    """The signed-in user, with a token Cognito accepts for changes to their own account: 403
+    insufficient_scope naming the scope, not a 401 that reads as a bad token."""
+    if ACCOUNT_SCOPE not in granted_scopes(auth.claims):
+        raise insufficient_scope(f"Requires scope {ACCOUNT_SCOPE}", scope=ACCOUNT_SCOPE)
+    return auth
+
+
+AccountOwner = Annotated[Authenticated, Depends(get_account_owner)]
+
 
 def require_groups(*groups: str) -> Callable[[Authenticated], Awaitable[Authenticated]]:
     """A dependency admitting users in at least one of `groups` (the token's

@@ -1,10 +1,11 @@
 """OpenAPI links of the user lifecycle: how one step's request or response feeds the next step.
 
-signup → verify → login → me / refresh / logout / password change, and the code and password
-flows hanging off signup. Clients and generators read them from the schema, and schemathesis'
-stateful phase walks them (contract_tests/test_openapi_schema.py). Links name their target by
-operationId: the /users routes set theirs explicitly (the names below), so the links do not
-depend on FastAPI's generated ids or on paths.
+signup → verify → login (or a login's challenge answered) → me / refresh / logout / password
+change, and the code and password flows hanging off signup. Clients and generators read them
+from the schema, and schemathesis' stateful phase walks them
+(contract_tests/test_openapi_schema.py). Links name their target by operationId: the /users
+routes set theirs explicitly (the names below), so the links do not depend on FastAPI's
+generated ids or on paths.
 """
 
 from typing import Any
@@ -20,6 +21,11 @@ READ_ME = "read_me"
 FORGOT_PASSWORD = "forgot_password"
 CONFIRM_FORGOT_PASSWORD = "confirm_forgot_password"
 CHANGE_PASSWORD = "change_password"
+ANSWER_CHALLENGE = "answer_challenge"
+READ_MFA = "read_mfa"
+SET_MFA_PREFERENCE = "set_mfa_preference"
+START_TOTP_SETUP = "start_totp_setup"
+VERIFY_TOTP = "verify_totp"
 
 Links = dict[str, dict[str, Any]]
 
@@ -70,6 +76,9 @@ LOG_IN_LINKS: Links = {
         CHANGE_PASSWORD, "Change the password", parameters=BEARER_FROM_RESPONSE
     ),
 }
+
+# A challenge answered with tokens leads where a login does (its request has `username` too).
+ANSWER_CHALLENGE_LINKS: Links = LOG_IN_LINKS
 
 REFRESH_TOKEN_LINKS: Links = {
     "ReadMeWithRefreshedToken": _link(

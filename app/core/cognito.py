@@ -6,6 +6,10 @@
 - Requests are unsigned: every operation here is one of Cognito's public, token- or
   secret-hash-authenticated APIs, so the service needs no AWS credentials at all.
 - Every failure becomes a CognitoRequestFailed carrying the client's answer (cognito_errors).
+- A sign-in answers tokens or the challenge Cognito asks for next (`SignInOutcome`); challenge
+  answers and TOTP set-up during a sign-in carry Cognito's opaque Session, and TOTP set-up of a
+  signed-in user the user's access token (the operation names of the error table tell the two
+  apart: `SignInAssociateSoftwareToken`, `SignInVerifySoftwareToken`).
 """
 
 import base64
@@ -15,7 +19,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import boto3
 from botocore import UNSIGNED
@@ -31,6 +35,7 @@ from pydantic import SecretStr
 
 from app.core.cognito_errors import (
     CHANGE_OPERATIONS,
+    INVALID_CODE,
     INVALID_REQUEST,
     MAYBE_APPLIED,
     MISCONFIGURED,
@@ -44,7 +49,12 @@ from app.core.config import Settings
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
-    from mypy_boto3_cognito_idp.type_defs import AuthenticationResultTypeTypeDef
+    from mypy_boto3_cognito_idp.literals import ChallengeNameTypeType
+    from mypy_boto3_cognito_idp.type_defs import (
+        AuthenticationResultTypeTypeDef,
+        EmailMfaSettingsTypeTypeDef,
+        SoftwareTokenMfaSettingsTypeTypeDef,
+    )
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +75,57 @@ class AuthTokens:
     expires_in: int
     # Only password logins return one (unless the pool rotates refresh tokens).
     refresh_token: str | None
+
+
+@dataclass(frozen=True)
+class AuthChallenge:
+    """A further step Cognito asks for before it issues tokens: its name, the opaque Session that
+    answers it, and its ChallengeParameters (MFAS_CAN_CHOOSE, CODE_DELIVERY_DESTINATION, ...).
+    `username` is the one Cognito knows the user by (ChallengeParameters' USER_ID_FOR_SRP or
+    USERNAME, else the name signed in with): an answer's USERNAME and SECRET_HASH must use it, as
+    a sign-in with an alias (an email) is not hashed over the name Cognito checks the hash with
+    (qwigo/warrant#74; aws-amplify/aws-sdk-android#1144)."""
+
+    name: str
+    session: str
+    username: str
+    parameters: dict[str, str]
+
+
+SignInOutcome = AuthTokens | AuthChallenge
+
+# The ChallengeResponses key of the code each code challenge takes (RespondToAuthChallenge's
+# ChallengeResponses, botocore's cognito-idp model).
+CODE_RESPONSE_KEYS = {
+    "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE",
+    "SMS_MFA": "SMS_MFA_CODE",
+    "EMAIL_OTP": "EMAIL_OTP_CODE",
+}
+
+
+@dataclass(frozen=True)
+class SoftwareTokenAssociation:
+    """A new TOTP secret (base32) for the user's authenticator, and, during a sign-in, the
+    Session that verifies it."""
+
+    secret: str
+    session: str | None
+
+
+@dataclass(frozen=True)
+class MfaSwitch:
+    """One MFA method's setting in a SetUserMFAPreference request."""
+
+    enabled: bool
+    preferred: bool = False
+
+
+@dataclass(frozen=True)
+class MfaSettings:
+    """The user's MFA as GetUser reports it: the methods turned on, and the preferred one."""
+
+    enabled: list[str]
+    preferred: str | None
 
 
 @dataclass(frozen=True)
@@ -150,7 +211,8 @@ class CognitoClient:
             "ResendConfirmationCode", lambda: self._client.resend_confirmation_code(**params)
         )
 
-    def password_auth(self, username: str, password: str) -> AuthTokens:
+    def start_sign_in(self, username: str, password: str) -> SignInOutcome:
+        """USER_PASSWORD_AUTH: tokens, or the challenge Cognito asks for next."""
         auth = {"USERNAME": username, "PASSWORD": password, **self._secret_hash_auth(username)}
         response = self._invoke(
             "InitiateAuth",
@@ -158,15 +220,108 @@ class CognitoClient:
                 ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=auth
             ),
         )
-        if "AuthenticationResult" not in response:
-            challenge = response.get("ChallengeName", "unknown")
+        return _outcome("InitiateAuth", response, username)
+
+    def password_auth(self, username: str, password: str) -> AuthTokens:
+        """Tokens for a password alone; an account Cognito asks more of is refused (403)."""
+        outcome = self.start_sign_in(username, password)
+        if isinstance(outcome, AuthChallenge):
             raise CognitoRequestFailed(
                 "InitiateAuth",
                 "ChallengeRequired",
                 CHALLENGE_REQUIRED,
-                f"This account needs a sign-in step the service does not support: {challenge}",
+                f"This account needs a sign-in step the service does not support: {outcome.name}",
             )
-        return _tokens("InitiateAuth", response["AuthenticationResult"])
+        return outcome
+
+    def respond_to_challenge(
+        self, challenge: str, session: str, username: str, responses: dict[str, str]
+    ) -> SignInOutcome:
+        """Answer a challenge of a sign-in (`username`: AuthChallenge.username): tokens, or the
+        next challenge."""
+        answers = {"USERNAME": username, **responses, **self._secret_hash_auth(username)}
+        response = self._invoke(
+            "RespondToAuthChallenge",
+            lambda: self._client.respond_to_auth_challenge(
+                ClientId=self.client_id,
+                ChallengeName=cast("ChallengeNameTypeType", challenge),
+                Session=session,
+                ChallengeResponses=answers,
+            ),
+        )
+        return _outcome("RespondToAuthChallenge", response, username)
+
+    def associate_software_token(self, access_token: str) -> SoftwareTokenAssociation:
+        """A new TOTP secret for the signed-in user (not in use until verified)."""
+        response = self._invoke(
+            "AssociateSoftwareToken",
+            lambda: self._client.associate_software_token(AccessToken=access_token),
+        )
+        return SoftwareTokenAssociation(secret=response["SecretCode"], session=None)
+
+    def associate_software_token_for_sign_in(self, session: str) -> SoftwareTokenAssociation:
+        """A new TOTP secret for the user of an MFA_SETUP challenge, and the Session verifying
+        it takes."""
+        response = self._invoke(
+            "SignInAssociateSoftwareToken",
+            lambda: self._client.associate_software_token(Session=session),
+        )
+        return SoftwareTokenAssociation(
+            secret=response["SecretCode"], session=response.get("Session")
+        )
+
+    def verify_software_token(
+        self, access_token: str, code: str, device_name: str | None = None
+    ) -> None:
+        """Confirm the signed-in user's new TOTP secret with a code from their authenticator."""
+        params: dict[str, Any] = {"AccessToken": access_token, "UserCode": code}
+        if device_name:
+            params["FriendlyDeviceName"] = device_name
+        response = self._invoke(
+            "VerifySoftwareToken", lambda: self._client.verify_software_token(**params)
+        )
+        _require_verified("VerifySoftwareToken", response.get("Status"))
+
+    def verify_software_token_for_sign_in(self, session: str, code: str) -> str:
+        """Confirm the TOTP secret associated during a sign-in; answers the Session that
+        completes the MFA_SETUP challenge."""
+        response = self._invoke(
+            "SignInVerifySoftwareToken",
+            lambda: self._client.verify_software_token(Session=session, UserCode=code),
+        )
+        _require_verified("SignInVerifySoftwareToken", response.get("Status"))
+        completing = response.get("Session")
+        if not completing:
+            raise CognitoRequestFailed("SignInVerifySoftwareToken", "NoSession", UNEXPECTED)
+        return completing
+
+    def set_mfa_preference(
+        self, access_token: str, *, totp: MfaSwitch | None, email: MfaSwitch | None
+    ) -> None:
+        """Turn TOTP and email MFA on or off, and say which one is preferred; a method left None
+        keeps its setting."""
+        params: dict[str, Any] = {"AccessToken": access_token}
+        if totp is not None:
+            software_token: SoftwareTokenMfaSettingsTypeTypeDef = {
+                "Enabled": totp.enabled,
+                "PreferredMfa": totp.preferred,
+            }
+            params["SoftwareTokenMfaSettings"] = software_token
+        if email is not None:
+            email_settings: EmailMfaSettingsTypeTypeDef = {
+                "Enabled": email.enabled,
+                "PreferredMfa": email.preferred,
+            }
+            params["EmailMfaSettings"] = email_settings
+        self._invoke("SetUserMFAPreference", lambda: self._client.set_user_mfa_preference(**params))
+
+    def get_mfa_settings(self, access_token: str) -> MfaSettings:
+        """The signed-in user's MFA methods turned on, and the preferred one (GetUser)."""
+        response = self._invoke("GetUser", lambda: self._client.get_user(AccessToken=access_token))
+        return MfaSettings(
+            enabled=list(response.get("UserMFASettingList", [])),
+            preferred=response.get("PreferredMfaSetting") or None,
+        )
 
     def refresh_tokens(self, username: str, refresh_token: str) -> AuthTokens:
         auth = {"REFRESH_TOKEN": refresh_token, **self._secret_hash_auth(username)}
@@ -297,6 +452,29 @@ def _log_failure(failure: CognitoRequestFailed) -> None:
     else:
         level = logging.DEBUG
     logger.log(level, "Cognito %s failed: %s", failure.operation, failure.code)
+
+
+def _outcome(operation: str, response: Any, username: str) -> SignInOutcome:
+    """An InitiateAuth or RespondToAuthChallenge answer: its tokens, or its challenge."""
+    if "AuthenticationResult" in response:
+        return _tokens(operation, response["AuthenticationResult"])
+    name, session = response.get("ChallengeName"), response.get("Session")
+    if not name or not session:
+        raise CognitoRequestFailed(operation, "NeitherTokensNorChallenge", UNEXPECTED)
+    parameters = dict(response.get("ChallengeParameters") or {})
+    return AuthChallenge(
+        name=name,
+        session=session,
+        username=parameters.get("USER_ID_FOR_SRP") or parameters.get("USERNAME") or username,
+        parameters=parameters,
+    )
+
+
+def _require_verified(operation: str, status: str | None) -> None:
+    """VerifySoftwareToken answers Status ERROR for a code it does not accept (a code mismatch
+    is usually an EnableSoftwareTokenMFAException instead)."""
+    if status != "SUCCESS":
+        raise CognitoRequestFailed(operation, "EnableSoftwareTokenMFAException", INVALID_CODE)
 
 
 def _tokens(operation: str, result: "AuthenticationResultTypeTypeDef") -> AuthTokens:

@@ -8,7 +8,10 @@ in app/core/cognito.py). No row is a 500: nothing Cognito does is the client's f
 here.
 
 Operation names are the boto3 operation names, except `RefreshTokenAuth` (InitiateAuth with the
-REFRESH_TOKEN_AUTH flow), whose failures mean something else than a password login's.
+REFRESH_TOKEN_AUTH flow), whose failures mean something else than a password login's, and
+`SignInAssociateSoftwareToken` / `SignInVerifySoftwareToken` (TOTP set-up during a sign-in, with
+the challenge's Session instead of an access token: a refusal means the sign-in has expired,
+not the token).
 
 Enumeration: unknown users get exactly the answer of an existing user with a wrong password or
 code (whatever the state of the account a code is redeemed for: CODE_REFUSED, RESET_REFUSED),
@@ -20,7 +23,17 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 # Operations whose request carried a token of the client's: a 401 then says the token is invalid.
-TOKEN_OPERATIONS = frozenset({"RefreshTokenAuth", "GlobalSignOut", "ChangePassword", "GetUser"})
+TOKEN_OPERATIONS = frozenset(
+    {
+        "RefreshTokenAuth",
+        "GlobalSignOut",
+        "ChangePassword",
+        "GetUser",
+        "AssociateSoftwareToken",
+        "VerifySoftwareToken",
+        "SetUserMFAPreference",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,16 @@ UNAVAILABLE = ErrorAnswer(
 # though the service never heard back (a read timeout, a dropped connection; or an error answered
 # to a retry, which an earlier, applied attempt may have caused): calls are at-least-once.
 CHANGE_OPERATIONS = frozenset(
-    {"SignUp", "ConfirmSignUp", "ChangePassword", "ConfirmForgotPassword"}
+    {
+        "SignUp",
+        "ConfirmSignUp",
+        "ChangePassword",
+        "ConfirmForgotPassword",
+        # A new password, a verified TOTP secret, a Session spent: a retry is refused.
+        "RespondToAuthChallenge",
+        "VerifySoftwareToken",
+        "SignInVerifySoftwareToken",
+    }
 )
 MAYBE_APPLIED = ErrorAnswer(
     HTTPStatus.SERVICE_UNAVAILABLE,
@@ -83,6 +105,15 @@ INVALID_REQUEST = ErrorAnswer(HTTPStatus.BAD_REQUEST, "Invalid parameter")
 LOCKED_OUT = ErrorAnswer(
     HTTPStatus.TOO_MANY_REQUESTS, "Too many attempts; retry later", retry_after_seconds=60
 )
+# A challenge's Session is single use, bound to its user, and expires (the app client's
+# AuthSessionValidity, 3 minutes by default); Cognito then answers NotAuthorizedException
+# ("Invalid session for the user, session is expired." / "... session can only be used once.").
+SIGN_IN_EXPIRED = ErrorAnswer(
+    HTTPStatus.UNAUTHORIZED,
+    "The sign-in session has expired, was already used, or is another user's: log in again",
+)
+TOKEN_REVOKED = ErrorAnswer(HTTPStatus.UNAUTHORIZED, "Token has been revoked")
+TOKEN_NO_LONGER_VALID = ErrorAnswer(HTTPStatus.UNAUTHORIZED, "Token is no longer valid")
 
 ANSWERS_BY_CODE: dict[str, ErrorAnswer] = {
     # The client's input
@@ -97,6 +128,12 @@ ANSWERS_BY_CODE: dict[str, ErrorAnswer] = {
     "InvalidParameterException": ErrorAnswer(HTTPStatus.BAD_REQUEST, None),
     "UserLambdaValidationException": ErrorAnswer(HTTPStatus.BAD_REQUEST, None),
     "CodeMismatchException": INVALID_CODE,
+    # VerifySoftwareToken: the code is not the authenticator's for the new secret.
+    "EnableSoftwareTokenMFAException": INVALID_CODE,
+    # SELECT_MFA_TYPE chose, or a sign-in needs, an MFA method the user has not set up.
+    "MFAMethodNotFoundException": ErrorAnswer(
+        HTTPStatus.BAD_REQUEST, "That MFA method is not set up for this account"
+    ),
     "ExpiredCodeException": ErrorAnswer(
         HTTPStatus.BAD_REQUEST, "Verification code has expired; request a new one"
     ),
@@ -111,6 +148,9 @@ ANSWERS_BY_CODE: dict[str, ErrorAnswer] = {
     ),
     "ForbiddenException": ErrorAnswer(
         HTTPStatus.FORBIDDEN, "Request refused by the identity provider"
+    ),
+    "ConcurrentModificationException": ErrorAnswer(
+        HTTPStatus.CONFLICT, "Another change of this account is in progress; retry"
     ),
     # Rate limits
     "TooManyRequestsException": THROTTLED,
@@ -134,6 +174,8 @@ ANSWERS_BY_CODE: dict[str, ErrorAnswer] = {
     "OperationNotEnabledException": MISCONFIGURED,
     "FeatureUnavailableInTierException": MISCONFIGURED,
     "UnsupportedOperationException": MISCONFIGURED,
+    # "Software Token MFA has not been enabled by the userPool" (its documented meaning).
+    "SoftwareTokenMFANotFoundException": MISCONFIGURED,
 }
 
 ANSWERS_BY_OPERATION: dict[tuple[str, str], ErrorAnswer] = {
@@ -189,14 +231,38 @@ ANSWERS_BY_OPERATION: dict[tuple[str, str], ErrorAnswer] = {
     ),
     # Cognito already refuses the token: the goal of a logout holds.
     ("GlobalSignOut", "NotAuthorizedException"): _as_success("already signed out"),
-    ("GetUser", "NotAuthorizedException"): ErrorAnswer(
-        HTTPStatus.UNAUTHORIZED, "Token has been revoked"
-    ),
-    ("GetUser", "UserNotFoundException"): ErrorAnswer(
-        HTTPStatus.UNAUTHORIZED, "Token is no longer valid"
+    # The signed-in user's own account, with their (verified) access token.
+    **{
+        (operation, code): answer
+        for operation in (
+            "GetUser",
+            "AssociateSoftwareToken",
+            "VerifySoftwareToken",
+            "SetUserMFAPreference",
+        )
+        for code, answer in (
+            ("NotAuthorizedException", TOKEN_REVOKED),
+            ("UserNotFoundException", TOKEN_NO_LONGER_VALID),
+        )
+    },
+    # A challenge's Session expired or spent, or its user gone since the sign-in began.
+    **{
+        (operation, code): SIGN_IN_EXPIRED
+        for operation in (
+            "RespondToAuthChallenge",
+            "SignInAssociateSoftwareToken",
+            "SignInVerifySoftwareToken",
+        )
+        for code in ("NotAuthorizedException", "UserNotFoundException")
+    },
+    # An emailed or texted code outlives neither its Session nor its few minutes.
+    ("RespondToAuthChallenge", "ExpiredCodeException"): ErrorAnswer(
+        HTTPStatus.UNAUTHORIZED, "The code has expired: log in again for a new one"
     ),
 }
 
+
+SECRET_HASH_MISMATCH = "unable to verify secret hash"
 
 # Answers that depend on Cognito's message, not only on its code:
 # (operation, code, words of the message) → answer.
@@ -206,15 +272,20 @@ ANSWERS_BY_MESSAGE: dict[tuple[str, str, str], ErrorAnswer] = {
     ("ForgotPassword", "InvalidParameterException", "no registered/verified"): _as_success(
         "no code sent: the user has no verified email or phone number (not confirmed)"
     ),
+    # The challenge's user is not the one the client named (CLIENT_CHOSEN_HASH_USERNAME).
+    ("RespondToAuthChallenge", "NotAuthorizedException", SECRET_HASH_MISMATCH): ErrorAnswer(
+        HTTPStatus.BAD_REQUEST,
+        "The username is not the one the challenge named: send back the challenge's `username`",
+    ),
 }
 
 # Operations whose SECRET_HASH is over a username the client sent that need not be the user
 # Cognito checks it against: a refresh token names its own user, so a refresh with another
 # username fails the hash check ("Unable to verify secret hash") — an invalid refresh request,
-# not a wrong secret. Everywhere else the service hashes the very username it sends, so a
-# mismatch does mean the secret is wrong (a wrong secret then shows at the next login).
-CLIENT_CHOSEN_HASH_USERNAME = frozenset({"RefreshTokenAuth"})
-SECRET_HASH_MISMATCH = "unable to verify secret hash"
+# not a wrong secret; likewise a challenge answered with another username than the challenge
+# named. Everywhere else the service hashes the very username it sends, so a mismatch does mean
+# the secret is wrong (a wrong secret then shows at the next login).
+CLIENT_CHOSEN_HASH_USERNAME = frozenset({"RefreshTokenAuth", "RespondToAuthChallenge"})
 
 
 def is_misconfiguration(operation: str, code: str, message: str) -> bool:

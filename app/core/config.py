@@ -100,8 +100,11 @@ class Settings(DatabaseSettings, ResourceServerSettings):
     # Each worker reuses a user's row for this long; a logout or a disable answers this much
     # later, so it holds at once everywhere (app/core/user_rows.py). 0: read every time.
     USER_ROW_MAX_AGE_SECONDS: float = Field(default=0.5, ge=0, le=10)
+    # The issuer authenticator apps show beside a TOTP secret set up through the service (the
+    # otpauth:// URI's label and `issuer`): the name users know the app by.
+    TOTP_ISSUER: str = Field(default="cognito-kit", min_length=1, max_length=64, pattern=r"^[^:]+$")
     # Larger request bodies get 413, unread (app/api/body_limit.py). The largest valid request,
-    # a password reset with every character \u-escaped, is under 30 KiB.
+    # a challenge answer with every character \u-escaped, is under 50 KiB (app/models.py).
     MAX_REQUEST_BODY_BYTES: int = Field(default=65_536, ge=1024)
 
     @field_validator("AWS_COGNITO_ACCEPTED_CLIENT_IDS", mode="before")

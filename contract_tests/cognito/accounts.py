@@ -13,6 +13,7 @@ from contract_tests.targets import CognitoTarget
 # Satisfies the bootstrap policy (and Cognito's default one): 8+ chars, upper, lower, digit, symbol.
 PASSWORD = "Correct-Horse-7"
 OTHER_PASSWORD = "Battery-Staple-8"
+TEMPORARY_PASSWORD = "Temporary-Pass-9"
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,29 @@ class Accounts:
         )
         return account
 
-    def log_in(self, account: ContractUser, password: str | None = None) -> dict[str, Any]:
-        """USER_PASSWORD_AUTH with SECRET_HASH; returns AuthenticationResult."""
+    def admin_created(self, temporary_password: str = TEMPORARY_PASSWORD) -> ContractUser:
+        """A user an administrator created (AdminCreateUser) with a temporary password and a
+        verified email; no invitation is sent (MessageAction SUPPRESS), so a real pool mails
+        nothing. Their ``password`` is the temporary one."""
+        username = self.new_username()
+        email = f"{username}@example.com"
+        response = self.target.client.admin_create_user(
+            UserPoolId=self.target.user_pool_id,
+            Username=username,
+            TemporaryPassword=temporary_password,
+            MessageAction="SUPPRESS",
+            UserAttributes=[
+                {"Name": "email", "Value": email},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+        )
+        self._created.append(username)
+        attributes = {a["Name"]: a["Value"] for a in response["User"].get("Attributes", [])}
+        return ContractUser(username, temporary_password, email, attributes.get("sub", ""))
+
+    def sign_in(self, account: ContractUser, password: str | None = None) -> dict[str, Any]:
+        """USER_PASSWORD_AUTH with SECRET_HASH; returns Cognito's whole answer: tokens in
+        AuthenticationResult, or a ChallengeName with its Session."""
         response = self.target.client.initiate_auth(
             ClientId=self.target.client_id,
             AuthFlow="USER_PASSWORD_AUTH",
@@ -78,8 +100,33 @@ class Accounts:
                 "SECRET_HASH": self.target.secret_hash(account.username),
             },
         )
-        result: dict[str, Any] = response["AuthenticationResult"]  # type: ignore[assignment]
+        return dict(response)
+
+    def log_in(self, account: ContractUser, password: str | None = None) -> dict[str, Any]:
+        """USER_PASSWORD_AUTH with SECRET_HASH; returns AuthenticationResult."""
+        response = self.sign_in(account, password)
+        assert "AuthenticationResult" in response, (
+            f"expected tokens, Cognito asked for {response.get('ChallengeName')}"
+        )
+        result: dict[str, Any] = response["AuthenticationResult"]
         return result
+
+    def answer(
+        self, account: ContractUser, challenge: dict[str, Any], responses: dict[str, str]
+    ) -> dict[str, Any]:
+        """RespondToAuthChallenge to ``challenge`` (an answer with ChallengeName and Session)
+        with ``responses``, plus USERNAME and SECRET_HASH; returns Cognito's whole answer."""
+        response = self.target.client.respond_to_auth_challenge(
+            ClientId=self.target.client_id,
+            ChallengeName=challenge["ChallengeName"],
+            Session=challenge["Session"],
+            ChallengeResponses={
+                "USERNAME": account.username,
+                "SECRET_HASH": self.target.secret_hash(account.username),
+                **responses,
+            },
+        )
+        return dict(response)
 
     def refresh(self, account: ContractUser, refresh_token: str) -> dict[str, Any]:
         response = self.target.client.initiate_auth(

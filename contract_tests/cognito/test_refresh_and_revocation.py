@@ -1,4 +1,5 @@
-"""REFRESH_TOKEN_AUTH, GlobalSignOut and RevokeToken: what /token/refresh and /logout rely on."""
+"""REFRESH_TOKEN_AUTH, GetTokensFromRefreshToken, GlobalSignOut and RevokeToken: what
+/token/refresh and /logout rely on."""
 
 from __future__ import annotations
 
@@ -115,3 +116,28 @@ def test_revoke_token_needs_the_client_secret(
         "UnauthorizedException",
     )
     assert accounts.refresh(account, tokens["RefreshToken"])["AccessToken"]
+
+
+def test_get_tokens_from_refresh_token_issues_new_tokens(
+    cognito_target: CognitoTarget, accounts: Accounts
+) -> None:
+    """GetTokensFromRefreshToken (what Amplify v6 refreshes with) issues new access and ID tokens.
+
+    "If refresh token rotation is disabled, issues new ID and access tokens only" (API
+    reference, GetTokensFromRefreshToken): the kit's client does not rotate, so no new refresh
+    token comes back, and the one given keeps working.
+    """
+    account = accounts.confirmed()
+    first = accounts.log_in(account)
+    refreshed = cognito_target.client.get_tokens_from_refresh_token(
+        RefreshToken=first["RefreshToken"],
+        ClientId=cognito_target.client_id,
+        ClientSecret=cognito_target.client_secret,
+    )["AuthenticationResult"]
+    assert refreshed["AccessToken"] != first["AccessToken"]
+    assert refreshed["IdToken"]
+    assert "RefreshToken" not in refreshed
+    assert cognito_target.client.get_user(AccessToken=refreshed["AccessToken"])["Username"] == (
+        account.username
+    )
+    assert accounts.refresh(account, first["RefreshToken"])["AccessToken"]

@@ -21,15 +21,22 @@ from cognito_emulator.codes import CodeBook
 from cognito_emulator.flows.access_token import AccessTokenFlows
 from cognito_emulator.flows.administration import AdministrationFlows
 from cognito_emulator.flows.authentication import AuthenticationFlows
+from cognito_emulator.flows.code_delivery import CodeSender
 from cognito_emulator.flows.custom_auth import CustomAuthFlow, CustomAuthState
 from cognito_emulator.flows.managed_login import ManagedLoginFlows
+from cognito_emulator.flows.mfa_challenges import MfaCodes
+from cognito_emulator.flows.mfa_settings import MfaSettingsFlows
 from cognito_emulator.flows.oauth_grants import OAuthGrantFlows
 from cognito_emulator.flows.oauth_settings import OAuthSettingsFlows
 from cognito_emulator.flows.pool_settings import PoolSettingsFlows
+from cognito_emulator.flows.refresh import RefreshFlows
+from cognito_emulator.flows.sign_in_challenges import PendingChallenge, SignInChallenges
+from cognito_emulator.flows.sign_in_completion import SignInCompletion
 from cognito_emulator.flows.sign_up import SignUpFlows
+from cognito_emulator.flows.user_auth import UserAuthFlow, UserAuthState
 from cognito_emulator.flows.user_migration import UserMigrationFlow
 from cognito_emulator.keys import KeyStore
-from cognito_emulator.moto_adapter import AppClient, MotoAdapter, Pool
+from cognito_emulator.moto_adapter import MotoAdapter
 from cognito_emulator.oauth import AuthorizationCodes
 from cognito_emulator.pool_ids import PoolIds
 from cognito_emulator.srp import SrpChallenges
@@ -74,11 +81,7 @@ class EmulatorBackend:
         self._srp = SrpChallenges(self.clock)
         self._users = UserDirectory()
         self._authorization_codes = AuthorizationCodes(self.clock)
-        self._moto = MotoAdapter(
-            region,
-            new_pool_id=PoolIds(stable=keys_dir is not None).new,
-            on_sign_in=self._sign_in_completed_by_moto,
-        )
+        self._moto = MotoAdapter(region, new_pool_id=PoolIds(stable=keys_dir is not None).new)
         pool_settings = PoolSettingsFlows(self._moto)
         triggers = self.triggers
         migration = UserMigrationFlow(self._moto, self._users, triggers)
@@ -87,20 +90,42 @@ class EmulatorBackend:
         self._custom_auth = CustomAuthFlow(
             self._users, SrpChallenges(self.clock), self._challenge_sessions, triggers
         )
+        completion = SignInCompletion(self._tokens, triggers)
+        self._sign_in_sessions = ChallengeSessions[PendingChallenge](self.clock)
+        self._user_auth_sessions = ChallengeSessions[UserAuthState](self.clock)
+        self._sign_in_challenges = SignInChallenges(
+            self._moto,
+            self._users,
+            self._sign_in_sessions,
+            MfaCodes(CodeSender(self._codes, triggers), self.clock),
+            completion,
+            self.clock,
+        )
         authentication = self._authentication = AuthenticationFlows(
             self._moto,
             self._users,
-            self._tokens,
             self._srp,
             triggers,
             migration,
             self._custom_auth,
+            RefreshFlows(self._tokens, triggers, self._moto),
+            self._sign_in_challenges,
+            completion,
+            UserAuthFlow(
+                self._users,
+                self._srp,
+                self._user_auth_sessions,
+                CodeSender(self._codes, triggers),
+                self._sign_in_challenges,
+                completion,
+                triggers,
+            ),
         )
         access_token = self._access_token = AccessTokenFlows(
             self._moto, self._users, self._tokens, self._codes, triggers
         )
         administration = self._administration = AdministrationFlows(
-            self._moto, self._users, self._tokens, self._codes, self._keys, triggers
+            self._moto, self._users, self._tokens, self._codes, self._keys, triggers, self.clock
         )
         self.oauth_grants = OAuthGrantFlows(
             self._moto, self._users, self._tokens, self._authorization_codes, triggers
@@ -114,15 +139,21 @@ class EmulatorBackend:
             self.clock,
             triggers,
             migration,
+            MfaCodes(CodeSender(self._codes, triggers), self.clock),
         )
         self._handlers: dict[str, Handler] = {
             **OAuthSettingsFlows(self._moto).handlers(),
+            **MfaSettingsFlows(
+                self._moto, self._users, self._tokens, self.clock, self._sign_in_challenges
+            ).handlers(),
+            "AdminGetUser": administration.admin_get_user,
             "CreateUserPool": pool_settings.create_user_pool,
             "UpdateUserPool": pool_settings.update_user_pool,
             "SignUp": sign_up.sign_up,
             "ConfirmSignUp": sign_up.confirm_sign_up,
             "AdminConfirmSignUp": sign_up.admin_confirm_sign_up,
             "AdminCreateUser": administration.admin_create_user,
+            "AdminSetUserPassword": administration.admin_set_user_password,
             "ResendConfirmationCode": sign_up.resend_confirmation_code,
             "ForgotPassword": sign_up.forgot_password,
             "ConfirmForgotPassword": sign_up.confirm_forgot_password,
@@ -141,6 +172,7 @@ class EmulatorBackend:
             "GlobalSignOut": access_token.global_sign_out,
             "AdminUserGlobalSignOut": access_token.admin_user_global_sign_out,
             "RevokeToken": access_token.revoke_token,
+            "GetTokensFromRefreshToken": authentication.refresh.get_tokens_from_refresh_token,
             "AdminDeleteUser": administration.admin_delete_user,
             "AdminDisableUser": administration.admin_disable_user,
             "DeleteUserPool": administration.delete_user_pool,
@@ -218,6 +250,8 @@ class EmulatorBackend:
         self._codes.clear()
         self._srp.clear()
         self._challenge_sessions.clear()
+        self._sign_in_sessions.clear()
+        self._user_auth_sessions.clear()
         self._custom_auth.srp.clear()
         self._users.clear()
         self._authorization_codes.clear()
@@ -238,14 +272,13 @@ class EmulatorBackend:
             "outstanding_codes": self._codes.outstanding_size(),
             "moto_sessions": moto["moto_sessions"],
             "srp_challenges": len(self._srp) + len(self._custom_auth.srp),
-            "challenge_sessions": len(self._challenge_sessions),
+            "challenge_sessions": (
+                len(self._challenge_sessions)
+                + len(self._sign_in_sessions)
+                + len(self._user_auth_sessions)
+            ),
             "moto_stored_tokens": moto["moto_stored_tokens"],
         }
 
     def _serves(self, operation: str) -> bool:
         return operation in self._handlers or self._moto.serves(operation)
-
-    def _sign_in_completed_by_moto(
-        self, pool: Pool, client: AppClient, username: str
-    ) -> dict[str, Any]:
-        return self._authentication.sign_in_completed_by_moto(pool, client, username)

@@ -13,7 +13,8 @@ sends back, and refuses it as Cognito does:
 
 (The three wordings as a real pool answers them, recorded in public Cognito client code and test
 fixtures, e.g. "NotAuthorizedException: Invalid session for the user, session is expired.".)
-A session is spent by its first answer, right or wrong: a flow that goes on issues a new one.
+A session is spent by its first answer, right or wrong, unless the flow `reopen`s it after a
+refused one (a mistyped code may be typed again); a flow that goes on issues a new one.
 Every session is kept for the longest validity Cognito allows plus `REMEMBERED_SECONDS`, so that
 a late or repeated answer hears why it is refused, and all are kept equally long, as
 `ExpiringRecords` needs; at most `MAX_SESSIONS` are kept, the oldest dropped first.
@@ -106,6 +107,11 @@ class ChallengeSessions(Generic[S]):
             raise NotAuthorizedException(SESSION_EXPIRED)
         session.answered = True
         return session
+
+    def reopen(self, session: ChallengeSession[S]) -> None:
+        """Let a session `take` gave be answered again, for a flow whose refused answer leaves
+        the challenge open (a mistyped code: flows/sign_in_challenges.py, flows/user_auth.py)."""
+        session.answered = False
 
     def find(self, session_id: str | None) -> ChallengeSession[S] | None:
         """The session under `session_id`, answered or not (to route an answer to its flow)."""

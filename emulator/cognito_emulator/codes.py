@@ -24,7 +24,9 @@ from typing import Any, Literal
 from cognito_emulator.clock import Clock
 from cognito_emulator.exceptions import CodeMismatchException, ExpiredCodeException
 
-Purpose = Literal["sign_up", "resend", "forgot_password", "verify_attribute"]
+# "mfa": an SMS_MFA or EMAIL_OTP code asked after the password; "sign_in": a passwordless
+# EMAIL_OTP or SMS_OTP first factor (USER_AUTH).
+Purpose = Literal["sign_up", "resend", "forgot_password", "verify_attribute", "mfa", "sign_in"]
 Medium = Literal["EMAIL", "SMS"]
 
 OUTBOX_CAP = 10_000
@@ -34,6 +36,11 @@ VALIDITY_SECONDS: dict[Purpose, int] = {
     "resend": 24 * 3600,
     "forgot_password": 3600,
     "verify_attribute": 24 * 3600,
+    # Our choice: a sign-in code lasts as long as the challenge Session that asks for it (the
+    # app client's AuthSessionValidity, 3 minutes by default); the Session's own expiry still
+    # refuses a later answer when a client allows longer.
+    "mfa": 3 * 60,
+    "sign_in": 3 * 60,
 }
 CODE_MISMATCH = "Invalid verification code provided, please try again."
 CODE_PLACEHOLDER = "{####}"

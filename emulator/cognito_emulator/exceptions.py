@@ -170,3 +170,23 @@ def error_for_code(code: str, message: str) -> CognitoError:
     if cls is not None:
         return cls(message)
     return CognitoError(message, code=code)
+
+
+class SoftwareTokenMFANotFoundException(CognitoError):
+    """TOTP set-up in a pool whose SoftwareTokenMfaConfiguration is off."""
+
+    code = "SoftwareTokenMFANotFoundException"
+
+
+class EnableSoftwareTokenMFAException(CognitoError):
+    """VerifySoftwareToken's answer to a code that is not the authenticator's."""
+
+    code = "EnableSoftwareTokenMFAException"
+
+
+class RefreshTokenReuseException(CognitoError):
+    """GetTokensFromRefreshToken's answer to a refresh token that rotation replaced and whose
+    RetryGracePeriodSeconds is over (the API model: "thrown when your application requests token
+    refresh with a refresh token that has been invalidated by refresh-token rotation")."""
+
+    code = "RefreshTokenReuseException"

@@ -7,6 +7,19 @@ does not break this), post the username and password with the cookies the pages 
 the code from the redirect to the callback URL; then, if asked, redeem it at /oauth2/token with
 the PKCE verifier. Nothing reaches into the emulator's state: what works here works for a browser.
 
+When the pages ask for more after the password (a new password, an MFA code, the choice of MFA
+method, setting up an authenticator app), the caller's `answer` function is shown a
+`LoginChallenge` (what the page asks, the methods offered, the secret to set up) and returns
+what to type in, as form fields:
+
+    def answer(challenge: LoginChallenge) -> dict[str, str]:
+        if challenge.name == "SOFTWARE_TOKEN_MFA":
+            return {"code": pyotp.TOTP(secret).now()}
+        ...
+
+A challenge page names its challenge in a `data-challenge` attribute (the API's challenge
+names); without `answer`, or when a page refuses the answer, LoginPageError quotes the page.
+
 The standard library only (urllib), so the helper adds no dependency to the emulator's wheel. It
 contacts loopback addresses only: it stops at the redirect to the callback URL instead of
 following it, and refuses any other redirect off this machine.
@@ -22,14 +35,20 @@ import secrets
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import Message
+from html.parser import HTMLParser
 from http.cookiejar import CookieJar
 from typing import Any
 
 from cognito_emulator.html_forms import HtmlForm, page_message, parse_forms
 
 MAX_REDIRECTS = 10
+# Pages after the password a sign-in may pass (new password, MFA choice, MFA code, ...).
+MAX_CHALLENGES = 5
+# The fields a challenge form asks a person to fill in (not the ones the page sets itself).
+_TYPED_INPUTS = frozenset({"text", "password", "email", "tel", "number", "radio"})
 MESSAGE_CHARS = 300
 LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
 
@@ -67,6 +86,27 @@ class TokenEndpointError(Exception):
         self.status = status
         self.error = error
         self.description = description
+
+
+@dataclass(frozen=True)
+class LoginChallenge:
+    """A page after the password asking for more, named as the API names the challenge:
+    NEW_PASSWORD_REQUIRED, SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE or MFA_SETUP.
+
+    `fields` are the form's fields to fill in: `code` for an MFA code or an authenticator's
+    first code (MFA_SETUP), `mfa_type` for SELECT_MFA_TYPE (one of `options`), `password` and
+    `confirm_password` (filled with `password` when left out) plus the required attributes the
+    user lacks for NEW_PASSWORD_REQUIRED. `secret_code` is MFA_SETUP's authenticator secret."""
+
+    name: str
+    url: str
+    fields: tuple[str, ...]
+    options: tuple[str, ...] = ()
+    secret_code: str | None = None
+
+
+# What to type in on a challenge page: form field name -> value.
+ChallengeAnswer = Callable[[LoginChallenge], Mapping[str, str]]
 
 
 @dataclass(frozen=True)
@@ -192,9 +232,11 @@ class LoginPageClient:
         state: str | None = None,
         nonce: str | None = None,
         pkce: bool = True,
+        answer: ChallengeAnswer | None = None,
     ) -> Authorization:
         """The authorization-code flow up to the code. Without `scopes` the request names none,
-        and Cognito grants every scope the client allows (authorization endpoint reference)."""
+        and Cognito grants every scope the client allows (authorization endpoint reference).
+        `answer` answers the pages after the password (see the module's docstring)."""
         state = state if state is not None else secrets.token_urlsafe(16)
         verifier = new_code_verifier() if pkce else None
         parameters = {"response_type": "code", "client_id": client_id}
@@ -209,22 +251,24 @@ class LoginPageClient:
                 "code_challenge_method": "S256",
             }
         authorize_url = f"{self.domain_url}/oauth2/authorize?{urllib.parse.urlencode(parameters)}"
-        callback_url = self.follow_sign_in(authorize_url, redirect_uri, username, password)
-        answer = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(callback_url).query))
-        if "error" in answer:
+        callback_url = self.follow_sign_in(
+            authorize_url, redirect_uri, username, password, answer=answer
+        )
+        received = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(callback_url).query))
+        if "error" in received:
             raise AuthorizationError(
-                answer["error"], answer.get("error_description", ""), callback_url
+                received["error"], received.get("error_description", ""), callback_url
             )
-        if answer.get("state") != state:
+        if received.get("state") != state:
             raise AuthorizationError(
                 "state_mismatch",
-                f"sent state {state!r}, the callback received {answer.get('state')!r}",
+                f"sent state {state!r}, the callback received {received.get('state')!r}",
                 callback_url,
             )
-        if not answer.get("code"):
+        if not received.get("code"):
             raise AuthorizationError("no_code", "the callback received no code", callback_url)
         return Authorization(
-            code=answer["code"],
+            code=received["code"],
             state=state,
             redirect_uri=redirect_uri,
             callback_url=callback_url,
@@ -256,6 +300,7 @@ class LoginPageClient:
         client_secret: str | None = None,
         scopes: list[str] | None = None,
         nonce: str | None = None,
+        answer: ChallengeAnswer | None = None,
     ) -> OAuthTokens:
         """`authorize` with PKCE, then `redeem`: the tokens an app gets."""
         authorization = self.authorize(
@@ -265,6 +310,7 @@ class LoginPageClient:
             password=password,
             scopes=scopes,
             nonce=nonce,
+            answer=answer,
         )
         return self.redeem(authorization, client_id=client_id, client_secret=client_secret)
 
@@ -294,15 +340,23 @@ class LoginPageClient:
         return OAuthTokens.from_response(body)
 
     def follow_sign_in(
-        self, authorize_url: str, redirect_uri: str, username: str, password: str
+        self,
+        authorize_url: str,
+        redirect_uri: str,
+        username: str,
+        password: str,
+        *,
+        answer: ChallengeAnswer | None = None,
     ) -> str:
         """From an authorize URL (however it was made: by `authorize`, or by an OAuth client
-        library) through the login form to the callback: returns the URL the pages redirected
-        to, with its code (or OAuth error), without visiting it."""
-        answer = self._send(authorize_url)
-        posted = False
-        for _ in range(MAX_REDIRECTS + 1):
-            location = answer.location if 300 <= answer.status < 400 else None
+        library) through the login form, and the challenge pages `answer` answers, to the
+        callback: returns the URL the pages redirected to, with its code (or OAuth error),
+        without visiting it."""
+        answer_page = self._send(authorize_url)
+        signed_in = False
+        posted: str | None = None  # what the last request posted, until a redirect
+        for _ in range(MAX_REDIRECTS + 2 * MAX_CHALLENGES + 1):
+            location = answer_page.location if 300 <= answer_page.status < 400 else None
             if location is not None:
                 if _is_callback(location, redirect_uri):
                     return location
@@ -310,35 +364,58 @@ class LoginPageClient:
                     raise LoginPageError(
                         f"redirected off this machine to {location!r}, which is not the "
                         f"redirect_uri {redirect_uri!r}",
-                        url=answer.url,
-                        status=answer.status,
+                        url=answer_page.url,
+                        status=answer_page.status,
                         page_says="",
                     )
-                answer = self._send(location)
+                answer_page, posted = self._send(location), None
                 continue
-            if posted:
+            if posted is not None:
                 raise LoginPageError(
-                    "the sign-in was refused: after the login form was posted, the pages "
-                    "answered without redirecting to the callback",
-                    url=answer.url,
-                    status=answer.status,
-                    page_says=answer.says(),
+                    f"the sign-in was refused: after {posted} was posted, the pages answered "
+                    "without redirecting to the callback",
+                    url=answer_page.url,
+                    status=answer_page.status,
+                    page_says=answer_page.says(),
                 )
-            if answer.status != 200:
+            if answer_page.status != 200:
                 raise LoginPageError(
                     "the sign-in ended on an error page",
-                    url=answer.url,
-                    status=answer.status,
-                    page_says=answer.says(),
+                    url=answer_page.url,
+                    status=answer_page.status,
+                    page_says=answer_page.says(),
                 )
-            form = _login_form(answer)
-            submission = form.submission({"username": username, "password": password})
-            answer = self._submit(answer.url, form, submission)
-            posted = True
+            challenge = _challenge_on(answer_page)
+            if challenge is None:
+                if signed_in:
+                    raise LoginPageError(
+                        "the pages asked to sign in again",
+                        url=answer_page.url,
+                        status=answer_page.status,
+                        page_says=answer_page.says(),
+                    )
+                form = _login_form(answer_page)
+                values = {"username": username, "password": password}
+                signed_in, what = True, "the login form"
+            else:
+                challenge_page, form = challenge
+                if answer is None:
+                    raise LoginPageError(
+                        f"the sign-in asks for {challenge_page.name}, and no `answer` was "
+                        "given to answer it",
+                        url=answer_page.url,
+                        status=answer_page.status,
+                        page_says=answer_page.says(),
+                    )
+                values = _typed_in(challenge_page, answer(challenge_page))
+                what = f"the answer to {challenge_page.name}"
+            answer_page = self._submit(answer_page.url, form, form.submission(values))
+            posted = what
         raise LoginPageError(
-            f"more than {MAX_REDIRECTS} redirects without reaching {redirect_uri!r}",
-            url=answer.url,
-            status=answer.status,
+            f"more than {MAX_REDIRECTS} redirects and {MAX_CHALLENGES} challenges without "
+            f"reaching {redirect_uri!r}",
+            url=answer_page.url,
+            status=answer_page.status,
             page_says="",
         )
 
@@ -391,3 +468,73 @@ def _login_form(answer: _Answer) -> HtmlForm:
         status=answer.status,
         page_says=answer.says(),
     )
+
+
+class _ChallengeReader(HTMLParser):
+    """What a challenge page says beyond its form: the challenge it names (`data-challenge`),
+    an authenticator's secret (`id="secret-code"`) and the MFA methods offered (the `mfa_type`
+    radio buttons)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.challenge: str | None = None
+        self.secret_parts: list[str] | None = None
+        self.options: list[str] = []
+        self._in_secret = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if self.challenge is None and attributes.get("data-challenge"):
+            self.challenge = attributes["data-challenge"]
+        if attributes.get("id") == "secret-code":
+            self.secret_parts, self._in_secret = [], True
+        if (
+            tag == "input"
+            and attributes.get("type") == "radio"
+            and attributes.get("name") == "mfa_type"
+        ):
+            self.options.append(attributes.get("value", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_secret = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_secret and self.secret_parts is not None:
+            self.secret_parts.append(data)
+
+
+def _challenge_on(answer: _Answer) -> tuple[LoginChallenge, HtmlForm] | None:
+    """The challenge a page asks, with its form; None for a page that names none."""
+    page = answer.text()
+    reader = _ChallengeReader()
+    reader.feed(page)
+    reader.close()
+    if reader.challenge is None:
+        return None
+    posted = [form for form in parse_forms(page) if form.method == "POST"]
+    if not posted:
+        raise LoginPageError(
+            f"the {reader.challenge} page has no form to post",
+            url=answer.url,
+            status=answer.status,
+            page_says=answer.says(),
+        )
+    form = posted[0]
+    secret = "".join(reader.secret_parts).strip() if reader.secret_parts is not None else None
+    challenge = LoginChallenge(
+        name=reader.challenge,
+        url=answer.url,
+        fields=tuple(name for name, kind in form.input_types.items() if kind in _TYPED_INPUTS),
+        options=tuple(reader.options),
+        secret_code=secret or None,
+    )
+    return challenge, form
+
+
+def _typed_in(challenge: LoginChallenge, values: Mapping[str, str]) -> dict[str, str]:
+    """The answer's fields, `confirm_password` repeating `password` when the caller left it
+    out."""
+    typed = dict(values)
+    if "password" in typed and "confirm_password" in challenge.fields:
+        typed.setdefault("confirm_password", typed["password"])
+    return typed

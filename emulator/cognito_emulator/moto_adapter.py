@@ -8,12 +8,9 @@ through moto's models.
 - Isolation: the adapter runs a private moto backend (account 000000000000) that is not in
   moto's global BackendDict, so a test's own `mock_aws` neither sees nor resets the emulator's
   pools, and `reset()` wipes only ours. moto's classes are never patched.
-- Sign-ins: where moto completes a sign-in (after a challenge it runs: NEW_PASSWORD_REQUIRED,
-  MFA), it calls `CognitoIdpBackend._log_user_in`; the private backend overrides that one method
-  and hands the sign-in to the emulator (`on_sign_in`), whose issuer makes the tokens. moto's
-  InitiateAuth mints tokens without it for a password it does not challenge, so it is handed
-  only passwords it will challenge (`challenge_after_password`); and the emulator answers every
-  refresh itself, so moto's refresh path is never taken.
+- Sign-ins: the emulator answers every sign-in, challenge and refresh itself
+  (flows/authentication.py, flows/sign_in_challenges.py), so moto's InitiateAuth,
+  RespondToAuthChallenge and the tokens moto would mint are never used.
 - moto's bundled signing key (one that ships with moto, so anyone can forge tokens with it) is
   never loaded: pools are built by moto's own constructor run with the key loading stubbed out,
   which also keeps the ~110 ms that importing that key costs off every CreateUserPool.
@@ -62,8 +59,6 @@ from cognito_emulator.exceptions import (
 EMULATOR_ACCOUNT_ID = "000000000000"
 # CreateUserPool members UpdateUserPool has none of: they stay as the pool was created.
 CREATE_ONLY_POOL_SETTINGS = ("UsernameConfiguration", "UsernameAttributes", "AliasAttributes")
-# moto keeps a session per challenge (SRP, MFA, NEW_PASSWORD_REQUIRED); keep only the newest.
-MAX_MOTO_SESSIONS = 10_000
 
 
 class User:
@@ -135,14 +130,96 @@ class User:
     def mfa_settings(self) -> list[str]:
         """The MFA methods the user has enabled, as GetUser's UserMFASettingList names them."""
         enabled = (
-            ("SOFTWARE_TOKEN_MFA", self._user.software_token_mfa_enabled),
-            ("SMS_MFA", self._user.sms_mfa_enabled),
+            ("SOFTWARE_TOKEN_MFA", self.software_token_mfa_enabled),
+            ("SMS_MFA", self.sms_mfa_enabled),
+            ("EMAIL_OTP", self.email_mfa_enabled),
         )
         return [name for name, on in enabled if on]
 
+    # MFA state lives on moto's user, so that moto's AdminGetUser and ListUsers keep reporting
+    # SMS and TOTP, and a user's state stays in one object; what moto lacks (email MFA, the TOTP
+    # secrets, the replay guard, a temporary password's issue time) is kept in the same object
+    # (`_extras`).
+
     @property
     def preferred_mfa(self) -> str | None:
+        """One of "SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP", or None."""
         return self._user.preferred_mfa_setting or None
+
+    @preferred_mfa.setter
+    def preferred_mfa(self, method: str | None) -> None:
+        self._user.preferred_mfa_setting = method
+
+    @property
+    def sms_mfa_enabled(self) -> bool:
+        return bool(self._user.sms_mfa_enabled)
+
+    @sms_mfa_enabled.setter
+    def sms_mfa_enabled(self, enabled: bool) -> None:
+        self._user.sms_mfa_enabled = enabled
+
+    @property
+    def software_token_mfa_enabled(self) -> bool:
+        return bool(self._user.software_token_mfa_enabled)
+
+    @software_token_mfa_enabled.setter
+    def software_token_mfa_enabled(self, enabled: bool) -> None:
+        self._user.software_token_mfa_enabled = enabled
+
+    @property
+    def email_mfa_enabled(self) -> bool:
+        return bool(_extras(self._user).get("email_mfa_enabled", False))
+
+    @email_mfa_enabled.setter
+    def email_mfa_enabled(self, enabled: bool) -> None:
+        _extras(self._user)["email_mfa_enabled"] = enabled
+
+    @property
+    def totp_secret(self) -> str | None:
+        """The secret in force for SOFTWARE_TOKEN_MFA: the one VerifySoftwareToken last
+        accepted (a newer association waits in `pending_totp_secret`); None before any."""
+        return _extras(self._user).get("totp_secret")
+
+    @totp_secret.setter
+    def totp_secret(self, secret: str | None) -> None:
+        _extras(self._user)["totp_secret"] = secret
+
+    @property
+    def pending_totp_secret(self) -> str | None:
+        """A secret AssociateSoftwareToken gave that VerifySoftwareToken has not accepted yet;
+        `totp_secret` stays in force until it is."""
+        return _extras(self._user).get("pending_totp_secret")
+
+    @pending_totp_secret.setter
+    def pending_totp_secret(self, secret: str | None) -> None:
+        _extras(self._user)["pending_totp_secret"] = secret
+
+    @property
+    def totp_verified(self) -> bool:
+        """Whether VerifySoftwareToken has accepted a code for `totp_secret`."""
+        return bool(self._user.token_verified)
+
+    @totp_verified.setter
+    def totp_verified(self, verified: bool) -> None:
+        self._user.token_verified = verified
+
+    @property
+    def totp_last_step(self) -> int | None:
+        """The RFC 6238 time step of the last TOTP code accepted (a code is accepted once)."""
+        return _extras(self._user).get("totp_last_step")
+
+    @totp_last_step.setter
+    def totp_last_step(self, step: int | None) -> None:
+        _extras(self._user)["totp_last_step"] = step
+
+    @property
+    def temporary_password_issued_at(self) -> float | None:
+        """When (emulator clock) the user's temporary password was set; None for a permanent one."""
+        return _extras(self._user).get("temporary_password_issued_at")
+
+    @temporary_password_issued_at.setter
+    def temporary_password_issued_at(self, at: float | None) -> None:
+        _extras(self._user)["temporary_password_issued_at"] = at
 
 
 class AppClient:
@@ -243,6 +320,48 @@ class Pool:
         domain = self._pool.domain
         return str(domain.domain) if domain is not None else None
 
+    @property
+    def mfa_configuration(self) -> str:
+        """One of "OFF", "ON" (MFA required) or "OPTIONAL"."""
+        return str(self._pool.mfa_config or "OFF")
+
+    @property
+    def sms_mfa_configuration(self) -> dict[str, Any] | None:
+        """SetUserPoolMfaConfig's SmsMfaConfiguration; None when SMS MFA is not set up."""
+        return self._pool.sms_mfa_config or None
+
+    @property
+    def software_token_mfa_enabled(self) -> bool:
+        return bool((self._pool.token_mfa_config or {}).get("Enabled"))
+
+    @property
+    def email_mfa_configuration(self) -> dict[str, Any] | None:
+        """SetUserPoolMfaConfig's EmailMfaConfiguration; None when email MFA is not set up."""
+        return _extras(self._pool).get("email_mfa_config")
+
+    def set_mfa_configuration(
+        self,
+        mfa_configuration: str,
+        *,
+        sms: dict[str, Any] | None,
+        software_token_enabled: bool,
+        email: dict[str, Any] | None,
+    ) -> None:
+        """Replace the pool's MFA settings (moto's fields, and email beside them)."""
+        self._pool.mfa_config = mfa_configuration
+        self._pool.extended_config["MfaConfiguration"] = mfa_configuration
+        self._pool.sms_mfa_config = sms
+        self._pool.token_mfa_config = {"Enabled": software_token_enabled}
+        _extras(self._pool)["email_mfa_config"] = email
+
+    @property
+    def allowed_first_auth_factors(self) -> list[str]:
+        """Policies.SignInPolicy.AllowedFirstAuthFactors (USER_AUTH's first factors); Cognito's
+        default is PASSWORD alone."""
+        policies = self._pool.extended_config.get("Policies") or {}
+        sign_in_policy = policies.get("SignInPolicy") or {}
+        return list(sign_in_policy.get("AllowedFirstAuthFactors") or ["PASSWORD"])
+
     def set_lambda_config(self, lambda_config: dict[str, Any]) -> None:
         """Replace the pool's LambdaConfig alone (UpdateUserPool would reset every setting the
         request leaves out)."""
@@ -273,22 +392,20 @@ class Pool:
         return (User(user) for user in self._pool.users.values())
 
 
-SignInHook = Callable[[Pool, AppClient, str], dict[str, Any]]
 NewPoolId = Callable[[str, str, Container[str]], str]
 
 
 class MotoAdapter:
     """moto's Cognito state and request handling, as the emulator uses them."""
 
-    def __init__(self, region: str, *, new_pool_id: NewPoolId, on_sign_in: SignInHook) -> None:
+    def __init__(self, region: str, *, new_pool_id: NewPoolId) -> None:
         self._region = region
         self._new_pool_id = new_pool_id
-        self._on_sign_in = on_sign_in
-        self._backend = _PrivateBackend(region, new_pool_id, on_sign_in)
+        self._backend = _PrivateBackend(region, new_pool_id)
 
     def reset(self) -> None:
         """Forget every pool, client, user and challenge session."""
-        self._backend = _PrivateBackend(self._region, self._new_pool_id, self._on_sign_in)
+        self._backend = _PrivateBackend(self._region, self._new_pool_id)
 
     # -- lookups ----------------------------------------------------------------------------------
 
@@ -442,13 +559,8 @@ class MotoAdapter:
 
     def call(self, operation: str, body: dict[str, Any]) -> dict[str, Any]:
         """moto's answer to a cognito-idp request (moto's errors as CognitoErrors)."""
-        try:
-            with _cognito_errors():
-                return _MotoRequest(self._backend, operation, body).run()
-        finally:
-            sessions = self._backend.sessions
-            while len(sessions) > MAX_MOTO_SESSIONS:
-                del sessions[next(iter(sessions))]
+        with _cognito_errors():
+            return _MotoRequest(self._backend, operation, body).run()
 
     def call_with_access_token(
         self, operation: str, body: dict[str, Any], pool: Pool, client_id: str, user: User
@@ -463,56 +575,12 @@ class MotoAdapter:
         finally:
             access_tokens.pop(token, None)
 
-    def challenge_after_password(
-        self, operation: str, body: dict[str, Any], pool: Pool, user: User
-    ) -> dict[str, Any] | None:
-        """moto's challenge (NEW_PASSWORD_REQUIRED, SMS_MFA, SOFTWARE_TOKEN_MFA) for a user
-        whose password InitiateAuth or AdminInitiateAuth `operation` proved, or None when moto
-        would sign the user straight in: the caller then signs in itself (moto's InitiateAuth
-        would mint tokens outside `_log_user_in`)."""
-        model = user._user
-        challenged = (
-            model.status == UserStatus.FORCE_CHANGE_PASSWORD
-            or (
-                model.software_token_mfa_enabled
-                and model.preferred_mfa_setting == "SOFTWARE_TOKEN_MFA"
-            )
-            or (model.sms_mfa_enabled and model.preferred_mfa_setting == "SMS_MFA")
-            or (pool._pool.mfa_config == "ON" and model.token_verified)
-        )
-        if not challenged:
-            return None
-        parameters = {**body["AuthParameters"], "USERNAME": user.username}
-        return self.call(operation, {**body, "AuthParameters": parameters})
 
-    def challenge_after_srp_proof(
-        self, pool: Pool, client: AppClient, user: User, responses: dict[str, str]
-    ) -> dict[str, Any] | None:
-        """moto's challenge (NEW_PASSWORD_REQUIRED, MFA_SETUP, MFA) for a user whose SRP proof
-        the emulator checked, or None when there is none to answer. moto runs it from its
-        PASSWORD_VERIFIER step, which takes its session id from PASSWORD_CLAIM_SECRET_BLOCK."""
-        model = user._user
-        if not (
-            model.status == UserStatus.FORCE_CHANGE_PASSWORD
-            or model.software_token_mfa_enabled
-            or model.sms_mfa_enabled
-            or pool._pool.mfa_config == "ON"
-        ):
-            return None
-        session = str(uuid.uuid4())
-        self._backend.sessions[session] = (user.username, pool._pool)
-        return self.call(
-            "RespondToAuthChallenge",
-            {
-                "ClientId": client.id,
-                "ChallengeName": "PASSWORD_VERIFIER",
-                "ChallengeResponses": {
-                    **responses,
-                    "USERNAME": user.username,
-                    "PASSWORD_CLAIM_SECRET_BLOCK": session,
-                },
-            },
-        )
+def _extras(model: CognitoIdpUser | CognitoIdpUserPool) -> dict[str, Any]:
+    """The emulator's own state about a moto user or pool (what moto's model has no field for),
+    kept in the model object itself so that it lives and dies with it."""
+    extras: dict[str, Any] = vars(model).setdefault("emulator_state", {})
+    return extras
 
 
 @contextlib.contextmanager
@@ -587,10 +655,9 @@ class _PrivateDomain(CognitoIdpUserPoolDomain):
 class _PrivateBackend(CognitoIdpBackend):
     """The emulator's moto backend: not in moto's BackendDict, so mock_aws leaves it be."""
 
-    def __init__(self, region: str, new_pool_id: NewPoolId, on_sign_in: SignInHook) -> None:
+    def __init__(self, region: str, new_pool_id: NewPoolId) -> None:
         super().__init__(region, EMULATOR_ACCOUNT_ID)
         self._new_pool_id = new_pool_id
-        self._on_sign_in = on_sign_in
 
     def create_user_pool(self, name: str, extended_config: dict[str, Any]) -> CognitoIdpUserPool:
         pool_id = self._new_pool_id(self.region_name, name, self.user_pools)
@@ -614,15 +681,6 @@ class _PrivateBackend(CognitoIdpBackend):
                 "deleted first."
             )
         super().delete_user_pool(user_pool_id)
-
-    def _log_user_in(
-        self,
-        user_pool: CognitoIdpUserPool,
-        client: CognitoIdpUserPoolClient,
-        username: str,
-    ) -> dict[str, Any]:
-        """Where moto completes a sign-in (after a challenge): the emulator signs the user in."""
-        return self._on_sign_in(Pool(user_pool), AppClient(client), username)
 
 
 class _OnlyBackend(RegionAgnosticBackend):

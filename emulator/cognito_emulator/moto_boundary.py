@@ -1,9 +1,9 @@
 """What the emulator relies on inside moto, checked when an EmulatorBackend is created.
 
 `moto_adapter` subclasses moto's backend, user pool and user pool domain (overriding
-`create_user_pool`, `update_user_pool`, `delete_user_pool`, `backend` and `_log_user_in`), runs
-moto's pool constructor without its bundled key, drives moto's request handler without HTTP,
-writes challenge sessions, access tokens, domains and resource servers where moto looks them up,
+`create_user_pool`, `update_user_pool`, `delete_user_pool` and `backend`), runs moto's pool
+constructor without its bundled key, drives moto's request handler without HTTP, writes access
+tokens, domains and resource servers where moto looks them up,
 and reads model attributes. moto is pinned to one minor version (pyproject: >=5.2.5,<5.3); if an
 upgrade moves any of these, the emulator refuses to start with a message naming what changed,
 rather than silently behaving differently.
@@ -28,10 +28,6 @@ REQUIRED_MEMBERS: dict[tuple[str, str], tuple[str, ...]] = {
         "admin_update_user_attributes",
         "admin_delete_user_attributes",
         "admin_delete_user",
-        "initiate_auth",
-        "admin_initiate_auth",
-        "respond_to_auth_challenge",
-        "_log_user_in",
         "delete_user_pool",
         "update_user_pool",
         "describe_user_pool",
@@ -86,30 +82,11 @@ REQUIRED_SIGNATURES: dict[tuple[str, str, str], tuple[str, ...]] = {
         "name",
         "extended_config",
     ),
-    # Where moto completes every sign-in it runs (after NEW_PASSWORD_REQUIRED and MFA): the
-    # emulator's one override, which issues the tokens instead.
-    ("moto.cognitoidp.models", "CognitoIdpBackend", "_log_user_in"): (
-        "self",
-        "user_pool",
-        "client",
-        "username",
-    ),
     ("moto.cognitoidp.models", "CognitoIdpBackend", "admin_delete_user_attributes"): (
         "self",
         "user_pool_id",
         "username",
         "attributes",
-    ),
-    # After the emulator has checked an SRP proof, a user with a challenge still to answer
-    # (NEW_PASSWORD_REQUIRED, MFA) is handed to moto's PASSWORD_VERIFIER step, which takes its
-    # session id from ChallengeResponses["PASSWORD_CLAIM_SECRET_BLOCK"] and looks it up in
-    # `sessions` as (username, pool).
-    ("moto.cognitoidp.models", "CognitoIdpBackend", "respond_to_auth_challenge"): (
-        "self",
-        "session",
-        "client_id",
-        "challenge_name",
-        "challenge_responses",
     ),
     ("moto.cognitoidp.models", "CognitoIdpUser", "__init__"): (
         "self",
@@ -160,6 +137,8 @@ REQUIRED_INSTANCE_ATTRIBUTES: dict[tuple[str, str], tuple[str, ...]] = {
         "users",
         "extended_config",
         "mfa_config",
+        "sms_mfa_config",
+        "token_mfa_config",
         "access_tokens",
         "id_tokens",
         "refresh_tokens",

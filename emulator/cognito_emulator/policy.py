@@ -16,7 +16,14 @@ from cognito_emulator.moto_adapter import AppClient, Pool, User
 from cognito_emulator.srp import DEFAULT_AUTH_SESSION_MINUTES
 
 USER_AUTH_FLOWS = frozenset(
-    {"USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "USER_PASSWORD_AUTH"}
+    {
+        "USER_SRP_AUTH",
+        "REFRESH_TOKEN_AUTH",
+        "REFRESH_TOKEN",
+        "CUSTOM_AUTH",
+        "USER_PASSWORD_AUTH",
+        "USER_AUTH",
+    }
 )
 ADMIN_AUTH_FLOWS = frozenset(
     {
@@ -26,6 +33,7 @@ ADMIN_AUTH_FLOWS = frozenset(
         "REFRESH_TOKEN",
         "USER_SRP_AUTH",
         "CUSTOM_AUTH",
+        "USER_AUTH",
     }
 )
 ALL_AUTH_FLOWS = (
@@ -49,6 +57,9 @@ FLOW_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "REFRESH_TOKEN": ("ALLOW_REFRESH_TOKEN_AUTH",),
     "USER_SRP_AUTH": ("ALLOW_USER_SRP_AUTH",),
     "CUSTOM_AUTH": ("ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH_FLOW_ONLY"),
+    # Choice-based sign-in has no legacy name. CreateUserPoolClient takes ALLOW_USER_AUTH as it
+    # takes every value of botocore's ExplicitAuthFlowsType (validation.py; moto stores it).
+    "USER_AUTH": ("ALLOW_USER_AUTH",),
 }
 # A client created without ExplicitAuthFlows gets these, as in Cognito.
 DEFAULT_EXPLICIT_AUTH_FLOWS = (

@@ -9,7 +9,11 @@ CreateUserPoolDomain, CreateUserPoolClient and CreateGroup, applied in order thr
 creating what is missing and updating what exists, so provisioning can run again.
 
 The pool: self sign-up, email required and auto-verified (codes by email), Cognito's default
-password policy, account recovery by verified email, case-insensitive usernames. A resource
+password policy, account recovery by verified email, case-insensitive usernames, and optional
+MFA by authenticator app (TOTP): each user may turn it on through the service. MFA is set by
+SetUserPoolMfaConfig, the one operation that names the methods (CreateUserPool and
+UpdateUserPool name only OFF / ON / OPTIONAL), before the pool's other settings are updated, so
+that an update asking for OPTIONAL finds a method enabled. A resource
 server "cognito-kit" with the scopes users.read and users.write. A domain, when the caller names
 its prefix (prefixes are unique across all of AWS's customers in a region, so each deployment
 chooses its own; `domain_prefix_for` derives one from the pool name).
@@ -63,6 +67,9 @@ DEFAULT_CLIENT_NAME = "cognito-kit-app"
 DEFAULT_MACHINE_CLIENT_NAME = "cognito-kit-machine"
 ADMIN_GROUP = "admin"
 ADMIN_GROUP_DESCRIPTION = "May use the /admin routes"
+# Users may turn MFA on; none must (OPTIONAL). Required MFA ("ON") would send every sign-in
+# through MFA_SETUP first.
+MFA_CONFIGURATION = "OPTIONAL"
 EXPLICIT_AUTH_FLOWS = (
     "ALLOW_USER_PASSWORD_AUTH",
     "ALLOW_ADMIN_USER_PASSWORD_AUTH",
@@ -216,6 +223,16 @@ def user_pool_request(
     }
 
 
+def user_pool_mfa_config_request(user_pool_id: str) -> dict[str, Any]:
+    """SetUserPoolMfaConfig: MFA optional, by authenticator app (TOTP) only — SMS needs an SNS
+    role and email MFA a developer (SES) email configuration, neither of which the pool has."""
+    return {
+        "UserPoolId": user_pool_id,
+        "MfaConfiguration": MFA_CONFIGURATION,
+        "SoftwareTokenMfaConfiguration": {"Enabled": True},
+    }
+
+
 def user_pool_update_request(
     user_pool_id: str, *, deletion_protection: bool, triggers: TriggerFunctions = NO_TRIGGERS
 ) -> dict[str, Any]:
@@ -227,6 +244,7 @@ def user_pool_update_request(
     return {
         "UserPoolId": user_pool_id,
         **{key: value for key, value in definition.items() if key not in CREATE_ONLY_POOL_SETTINGS},
+        "MfaConfiguration": MFA_CONFIGURATION,
     }
 
 
@@ -426,6 +444,7 @@ def create_pool(
         "CreateUserPool",
         user_pool_request(pool_name, deletion_protection=deletion_protection, triggers=triggers),
     )["UserPool"]
+    call("SetUserPoolMfaConfig", user_pool_mfa_config_request(pool["Id"]))
     return _apply(
         call,
         pool["Id"],
@@ -479,6 +498,7 @@ def ensure_pool(
                 "Nothing was changed: leave the domain prefix out to keep it, or delete that "
                 "domain first."
             )
+        call("SetUserPoolMfaConfig", user_pool_mfa_config_request(pool_id))
         update = user_pool_update_request(
             pool_id, deletion_protection=deletion_protection, triggers=triggers
         )
@@ -491,6 +511,7 @@ def ensure_pool(
             ),
         )["UserPool"]
         pool_id, change, found = pool["Id"], Change.CREATED, _Found()
+        call("SetUserPoolMfaConfig", user_pool_mfa_config_request(pool_id))
     return _apply(
         call,
         pool_id,

@@ -21,7 +21,10 @@ QUOTA_PRESETS = ("off", "aws")
 
 # category: (default requests per second, operations)
 AWS_DEFAULT_QUOTAS: dict[str, tuple[float, tuple[str, ...]]] = {
-    "UserAuthentication": (120, ("InitiateAuth", "AdminInitiateAuth")),
+    # A refresh by GetTokensFromRefreshToken counts as a sign-in, as the refresh_token grant does
+    # (AWS's answer in re:Post "cognito token endpoint quotas"; the operation's own category is
+    # not listed).
+    "UserAuthentication": (120, ("InitiateAuth", "AdminInitiateAuth", "GetTokensFromRefreshToken")),
     # Answers to auth challenges have their own quota, three times UserAuthentication's, so that
     # multi-step sign-ins (MFA) are not throttled by the logins that started them.
     "UserAuthenticationChallenge": (

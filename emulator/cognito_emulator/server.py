@@ -23,7 +23,12 @@ import uvicorn
 from cognito_emulator.backend import EmulatorBackend
 from cognito_emulator.bootstrap import DEFAULT_CLIENT_NAME, DEFAULT_POOL_NAME, PoolConfig, bootstrap
 from cognito_emulator.http.app import DOMAIN_PATH, EmulatorApp
-from cognito_emulator.login_page_client import Authorization, LoginPageClient, OAuthTokens
+from cognito_emulator.login_page_client import (
+    Authorization,
+    ChallengeAnswer,
+    LoginPageClient,
+    OAuthTokens,
+)
 from cognito_emulator.moto_adapter import EMULATOR_ACCOUNT_ID
 from cognito_emulator.pool_definition import DEFAULT_SERVICE_URL, NO_TRIGGERS, TriggerFunctions
 from cognito_emulator.quotas import QuotaLimiter
@@ -46,6 +51,7 @@ class SignInOptions(TypedDict, total=False):
     redirect_uri: str | None
     scopes: list[str] | None
     nonce: str | None
+    answer: ChallengeAnswer | None
 
 
 class AuthorizeOptions(SignInOptions, total=False):
@@ -254,14 +260,16 @@ class EmulatorServer:
         state: str | None = None,
         nonce: str | None = None,
         pkce: bool = True,
+        answer: ChallengeAnswer | None = None,
     ) -> Authorization:
         """An authorization code for `username`, got through the pool's real login form over
         HTTP as a new, signed-out browser would get it (see `login_page_client`).
 
         `redirect_uri` defaults to the client's first callback URL; without `scopes` the request
-        names none, and the client's allowed scopes are granted. Raises LoginPageError (quoting
-        the page) when the pages do not lead to the callback, AuthorizationError when they lead
-        there with an OAuth error."""
+        names none, and the client's allowed scopes are granted. `answer` answers the pages
+        after the password (a new password, an MFA code: `login_page_client.LoginChallenge`).
+        Raises LoginPageError (quoting the page) when the pages do not lead to the callback,
+        AuthorizationError when they lead there with an OAuth error."""
         login_page, client = self._login_page(user_pool_id, client_id)
         return login_page.authorize(
             client_id=client_id,
@@ -272,6 +280,7 @@ class EmulatorServer:
             state=state,
             nonce=nonce,
             pkce=pkce,
+            answer=answer,
         )
 
     def sign_in_through_login_page(
@@ -284,6 +293,7 @@ class EmulatorServer:
         redirect_uri: str | None = None,
         scopes: list[str] | None = None,
         nonce: str | None = None,
+        answer: ChallengeAnswer | None = None,
     ) -> OAuthTokens:
         """`authorize_through_login_page` with PKCE, then the code redeemed at /oauth2/token (with
         the client's secret when it has one): the tokens an app gets from a sign-in on the login
@@ -297,6 +307,7 @@ class EmulatorServer:
             password=password,
             scopes=scopes,
             nonce=nonce,
+            answer=answer,
         )
 
     def client_credentials_token(

@@ -15,9 +15,15 @@ not a user, and there is no refresh token to revoke them by. What a pool's pre t
 function changes (`TokenCustomization`) is applied where each token's claims are built, for
 sign-ins, refreshes and machines alike.
 
+An app client with refresh token rotation gets a new refresh token of the same family with each
+refresh; the family's expiry stays that of the sign-in (rotation does not extend a session). The
+token it replaces is still accepted for the client's RetryGracePeriodSeconds, then refused with
+RefreshTokenReuseException; revoking any of a family's refresh tokens revokes the family.
+
 The ledger of families is bounded: a family is dropped once its refresh token and every access
 token issued from it have expired, and at most `MAX_TOKEN_FAMILIES` are kept (the oldest sign-in
-is forgotten first; its tokens are then refused as revoked, never accepted).
+is forgotten first; its tokens are then refused as revoked, never accepted). A family remembers
+its last `MAX_RETIRED_REFRESH_TOKENS` replaced refresh tokens; older ones are unknown tokens.
 """
 
 from __future__ import annotations
@@ -35,13 +41,18 @@ from typing import TYPE_CHECKING, Any
 import jwt
 
 from cognito_emulator.clock import Clock
-from cognito_emulator.exceptions import NotAuthorizedException
+from cognito_emulator.exceptions import NotAuthorizedException, RefreshTokenReuseException
 from cognito_emulator.keys import KeyStore, TokenUse
 
 if TYPE_CHECKING:
     from cognito_emulator.triggers.token_generation import TokenCustomization
 
 MAX_TOKEN_FAMILIES = 50_000
+# Our choice: enough for any retry a client makes, while a family refreshed every few minutes for
+# months keeps bounded memory.
+MAX_RETIRED_REFRESH_TOKENS = 64
+# Cognito's wording is not documented; this one names what happened to the token.
+ROTATED_REFRESH_TOKEN = "Refresh Token has been rotated"
 ACCESS_SCOPE = "aws.cognito.signin.user.admin"
 MISSING_SCOPE = "Access Token does not have required scopes"
 
@@ -139,6 +150,9 @@ class TokenFamily:
     revoked: bool = False
     # The scopes an OAuth sign-in granted; None for a sign-in through the API.
     scopes: tuple[str, ...] | None = None
+    # Refresh tokens rotation replaced, oldest first, each with the time (emulator clock) until
+    # which it is still accepted.
+    retired_refresh_tokens: dict[str, float] = field(default_factory=dict)
 
 
 def attributes_for_scopes(
@@ -202,7 +216,24 @@ class TokenLedger:
         )
 
     def by_refresh_token(self, refresh_token: str) -> TokenFamily | None:
+        """The family of a refresh token, its current one or one rotation replaced."""
         return self._by_refresh.get(refresh_token)
+
+    def rotate_refresh_token(
+        self, family: TokenFamily, new_token: str, replaced_accepted_until: float
+    ) -> None:
+        """Make `new_token` the family's refresh token; the one it replaces stays known (to be
+        refused as reused after `replaced_accepted_until`) among the family's last
+        `MAX_RETIRED_REFRESH_TOKENS`."""
+        retired = family.retired_refresh_tokens
+        if family.refresh_token is not None:
+            retired[family.refresh_token] = replaced_accepted_until
+        family.refresh_token = new_token
+        self._by_refresh[new_token] = family
+        while len(retired) > MAX_RETIRED_REFRESH_TOKENS:
+            oldest = next(iter(retired))
+            del retired[oldest]
+            self._by_refresh.pop(oldest, None)
 
     def by_origin_jti(self, origin_jti: str) -> TokenFamily | None:
         return self._by_origin.get(origin_jti)
@@ -245,6 +276,8 @@ class TokenLedger:
         self._by_origin.pop(family.origin_jti, None)
         if family.refresh_token is not None:
             self._by_refresh.pop(family.refresh_token, None)
+        for retired in family.retired_refresh_tokens:
+            self._by_refresh.pop(retired, None)
         user_key = (family.pool_id, family.username)
         jtis = self._by_user.get(user_key)
         if jtis is not None:
@@ -304,14 +337,26 @@ class TokenIssuer:
         principal: Principal,
         lifetimes: TokenLifetimes,
         customization: TokenCustomization | None = None,
+        *,
+        rotation_grace_seconds: int | None = None,
     ) -> dict[str, Any]:
         """New access and ID tokens in the same family (same auth_time, origin_jti and scopes),
         changed by the pre token generation function's answer to this refresh.
 
-        A refreshed ID token carries no `nonce` (OIDC Core §12.2)."""
+        A refreshed ID token carries no `nonce` (OIDC Core §12.2). With rotation
+        (`rotation_grace_seconds` given) the answer also holds a new refresh token, which
+        expires when the family does: "the overall refresh token lifetime remains fixed at your
+        configured value [...] measured from when the user initially authenticates"
+        (repost.aws, "Rotated Refresh Token Validity"). The token it replaces is accepted for
+        `rotation_grace_seconds` more."""
         now = self.clock.now()
         family.keep_until = max(family.keep_until, now + lifetimes.access)
-        return self._issue(family, principal, lifetimes, now, None, customization)
+        result = self._issue(family, principal, lifetimes, now, None, customization)
+        if rotation_grace_seconds is not None:
+            rotated = secrets.token_urlsafe(96)
+            self.ledger.rotate_refresh_token(family, rotated, now + rotation_grace_seconds)
+            result["RefreshToken"] = rotated
+        return result
 
     def client_token(
         self,
@@ -347,11 +392,18 @@ class TokenIssuer:
             raise NotAuthorizedException("Invalid Refresh Token")
         return family
 
-    def ensure_refreshable(self, family: TokenFamily) -> None:
+    def ensure_refreshable(self, family: TokenFamily, refresh_token: str) -> None:
+        """Refuse a refresh with `refresh_token` of `family`: revoked, expired, or replaced by
+        rotation and past its grace period (RetryGracePeriodSeconds 0: "a successful request
+        immediately invalidates the submitted refresh token", API_RefreshTokenRotationType)."""
         if family.revoked:
             raise NotAuthorizedException("Refresh Token has been revoked")
-        if family.refresh_expires_at <= self.clock.now():
+        now = self.clock.now()
+        if family.refresh_expires_at <= now:
             raise NotAuthorizedException("Refresh Token has expired")
+        accepted_until = family.retired_refresh_tokens.get(refresh_token)
+        if accepted_until is not None and accepted_until <= now:
+            raise RefreshTokenReuseException(ROTATED_REFRESH_TOKEN)
 
     def verify_access_token(self, token: str, required_scope: str = ACCESS_SCOPE) -> TokenFamily:
         """The family of a valid access token whose `scope` holds `required_scope`;

@@ -36,6 +36,12 @@ OPERATIONS = {
     "ConfirmForgotPassword": "ConfirmForgotPassword",
     "ChangePassword": "ChangePassword",
     "GetUser": "GetUser",
+    "RespondToAuthChallenge": "RespondToAuthChallenge",
+    "AssociateSoftwareToken": "AssociateSoftwareToken",
+    "SignInAssociateSoftwareToken": "AssociateSoftwareToken",
+    "VerifySoftwareToken": "VerifySoftwareToken",
+    "SignInVerifySoftwareToken": "VerifySoftwareToken",
+    "SetUserMFAPreference": "SetUserMFAPreference",
 }
 
 
@@ -79,6 +85,21 @@ def test_no_answer_is_a_server_error_and_every_retryable_one_says_when() -> None
         ("RefreshTokenAuth", "NotAuthorizedException", 401),
         ("ChangePassword", "NotAuthorizedException", 400),
         ("GetUser", "NotAuthorizedException", 401),
+        ("RespondToAuthChallenge", "NotAuthorizedException", 401),
+        ("RespondToAuthChallenge", "UserNotFoundException", 401),
+        ("RespondToAuthChallenge", "ExpiredCodeException", 401),
+        ("RespondToAuthChallenge", "CodeMismatchException", 400),
+        ("RespondToAuthChallenge", "MFAMethodNotFoundException", 400),
+        ("RespondToAuthChallenge", "InvalidPasswordException", 400),
+        ("SignInAssociateSoftwareToken", "NotAuthorizedException", 401),
+        ("SignInVerifySoftwareToken", "NotAuthorizedException", 401),
+        ("SignInVerifySoftwareToken", "EnableSoftwareTokenMFAException", 400),
+        ("VerifySoftwareToken", "EnableSoftwareTokenMFAException", 400),
+        ("VerifySoftwareToken", "CodeMismatchException", 400),
+        ("AssociateSoftwareToken", "NotAuthorizedException", 401),
+        ("AssociateSoftwareToken", "SoftwareTokenMFANotFoundException", 503),
+        ("SetUserMFAPreference", "NotAuthorizedException", 401),
+        ("SetUserMFAPreference", "InvalidParameterException", 400),
     ],
 )
 def test_the_table_answers(operation: str, code: str, status: int) -> None:
@@ -152,6 +173,20 @@ def test_a_secret_hash_mismatch_is_a_misconfiguration_where_the_service_hashed_w
 ) -> None:
     """These operations send the username the hash is over: only a wrong secret can fail it."""
     assert answer_for(operation, "NotAuthorizedException", SECRET_HASH_MISMATCH) is MISCONFIGURED
+
+
+def test_a_challenge_answered_with_another_username_than_the_challenges_is_a_bad_request() -> None:
+    """Cognito checks an answer's SECRET_HASH over the name it knows the user by (the challenge's
+    USER_ID_FOR_SRP): a client sending back the alias it logged in with fails it. The service
+    hashes what the client sent, so the secret is not what is wrong."""
+    answer = answer_for("RespondToAuthChallenge", "NotAuthorizedException", SECRET_HASH_MISMATCH)
+
+    assert answer.status == HTTPStatus.BAD_REQUEST
+    assert answer.detail == (
+        "The username is not the one the challenge named: send back the challenge's `username`"
+    )
+    missing = "Client abc is configured for secret but secret was not received"
+    assert answer_for("RespondToAuthChallenge", "NotAuthorizedException", missing) is MISCONFIGURED
 
 
 def test_a_refresh_without_the_secret_the_client_needs_is_still_a_misconfiguration() -> None:

@@ -29,6 +29,13 @@ LIFECYCLE = {
         "/users/password/change",
         "/users/token/refresh",
     },
+    # A challenge answered with tokens leads on as a login does.
+    ("/users/login/challenge", "200"): {
+        "/users/me",
+        "/users/logout",
+        "/users/password/change",
+        "/users/token/refresh",
+    },
     ("/users/token/refresh", "200"): {"/users/me", "/users/logout"},
     ("/users/password/forgot", "202"): {"/users/password/confirm"},
 }
@@ -52,12 +59,12 @@ def body_properties(operation: dict[str, Any]) -> set[str]:
 
 
 def response_properties(operation: dict[str, Any], status: str) -> set[str]:
+    """The answer's properties; of each of its shapes when it has several (anyOf: a login's
+    tokens or challenge)."""
     content = operation["responses"][status].get("content", {})
-    return {
-        name
-        for media in content.values()
-        for name in resolve(media["schema"]).get("properties", {})
-    }
+    schemas = [media["schema"] for media in content.values()]
+    shapes = [shape for schema in schemas for shape in schema.get("anyOf", [schema])]
+    return {name for shape in shapes for name in resolve(shape).get("properties", {})}
 
 
 def links_of(path: str, status: str) -> dict[str, dict[str, Any]]:
@@ -130,4 +137,9 @@ def test_the_users_routes_have_explicit_operation_ids() -> None:
         "forgot_password",
         "confirm_forgot_password",
         "change_password",
+        "answer_challenge",
+        "read_mfa",
+        "set_mfa_preference",
+        "start_totp_setup",
+        "verify_totp",
     }

@@ -4,6 +4,9 @@ so the service signs the user out everywhere (GlobalSignOut plus its durable log
 
 from typing import Any
 
+from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+
+from tests.app.mfa_flows import offer_mfa, turn_on_totp
 from tests.app.service_harness import PASSWORD, Flows, ServiceUser, bearer
 
 NEW_PASSWORD = "New-Passw0rd!"
@@ -107,3 +110,41 @@ def test_when_a_reset_cannot_sign_in_to_end_the_sessions_the_answer_says_so(
     assert response.json()["detail"].startswith("The password was changed, but earlier sessions")
     flows.emulator.clear_faults()
     assert flows.login("alice", NEW_PASSWORD).status_code == 200
+
+
+def test_a_confirmed_reset_of_a_user_with_mfa_ends_the_sessions_this_service_admits(
+    flows: Flows, cognito_idp_client: CognitoIdentityProviderClient
+) -> None:
+    """The sign-in for GlobalSignOut stops at the user's second factor, which the service
+    cannot answer: the reset succeeds and the logout mark alone refuses the earlier session here
+    (its access token, and its refresh through the service). The session began a minute ago on
+    the emulator's clock, so the mark decides without asking Cognito (app/core/revocation.py)."""
+    offer_mfa(flows, cognito_idp_client)
+    flows.emulator.advance_clock(-60)
+    user = flows.registered_user("alice")
+    turn_on_totp(flows, user)
+    flows.emulator.advance_clock(60)
+    assert flows.client.get("/users/me", headers=user.bearer).status_code == 200  # now cached
+
+    response = reset_password(flows, "alice")
+
+    assert (response.status_code, response.json()) == (200, {"message": "Password has been reset"})
+    me = flows.client.get("/users/me", headers=user.bearer)
+    assert (me.status_code, me.json()) == (401, {"detail": "Token has been revoked"})
+    assert refresh(flows, user).status_code == 401
+    challenged = flows.login("alice", NEW_PASSWORD)
+    assert challenged.json()["challenge"] == "SOFTWARE_TOKEN_MFA"
+
+
+def test_a_confirmed_reset_of_an_mfa_user_who_never_signed_in_here_succeeds(
+    flows: Flows, cognito_idp_client: CognitoIdentityProviderClient
+) -> None:
+    """MFA required and none set up (the sign-in stops at MFA_SETUP), no row of the user: nothing
+    of this service's to end, and the reset answers as for anyone."""
+    offer_mfa(flows, cognito_idp_client, "ON")
+    assert flows.signup("bob").status_code == 201
+    assert flows.verify("bob").status_code == 200
+
+    response = reset_password(flows, "bob")
+
+    assert (response.status_code, response.json()) == (200, {"message": "Password has been reset"})

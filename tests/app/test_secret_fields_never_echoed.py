@@ -65,6 +65,17 @@ SECRET_FIELDS = [
     ),
     SecretField(
         "POST",
+        "/users/login/challenge",
+        "new_password",
+        {
+            "challenge": "NEW_PASSWORD_REQUIRED",
+            "session": "s" * 20,
+            "username": "alice",
+            "new_password": "",
+        },
+    ),
+    SecretField(
+        "POST",
         "/users/password/change",
         "previous_password",
         {"previous_password": "", "proposed_password": VALID_PASSWORD},

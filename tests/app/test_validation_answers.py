@@ -204,10 +204,12 @@ def test_a_malformed_refresh_token_is_named_in_words(flows: Flows) -> None:
 
 def test_every_pattern_of_the_api_has_its_rule_in_words(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
+    # An optional field's constraints sit in its anyOf (the string, or null).
     properties = [
-        prop
+        shape
         for component in schema["components"]["schemas"].values()
         for prop in component.get("properties", {}).values()
+        for shape in [prop, *prop.get("anyOf", [])]
     ]
     parameters = [
         parameter["schema"]

@@ -597,45 +597,6 @@ def test_new_password_challenge_ends_with_tokens_from_the_pools_own_keys(
     assert refresh(cognito_idp_client, cognito_pool, "zoe", answer["RefreshToken"])
 
 
-@pytest.mark.parametrize("flow", ["USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"])
-def test_a_sign_in_moto_would_not_challenge_gets_the_emulators_tokens(
-    flow: str,
-    cognito_emulator: EmulatorServer,
-    cognito_pool: PoolConfig,
-    cognito_user: CognitoUser,
-    cognito_idp_client: Any,
-) -> None:
-    """SMS MFA enabled but not preferred: moto asks for no code, and its InitiateAuth would
-    mint tokens with its own bundled key outside the one sign-in hook. The emulator signs the
-    user in itself. (Cognito would ask for the SMS code: MFA is not emulated yet.)"""
-    cognito_idp_client.admin_set_user_mfa_preference(
-        UserPoolId=cognito_pool.user_pool_id,
-        Username=cognito_user.username,
-        SMSMfaSettings={"Enabled": True, "PreferredMfa": False},
-    )
-    parameters = {
-        "USERNAME": cognito_user.username,
-        "PASSWORD": cognito_user.password,
-        "SECRET_HASH": secret_hash(
-            cognito_user.username, cognito_pool.client_id, cognito_pool.client_secret
-        ),
-    }
-    if flow == "USER_PASSWORD_AUTH":
-        answer = cognito_idp_client.initiate_auth(
-            ClientId=cognito_pool.client_id, AuthFlow=flow, AuthParameters=parameters
-        )
-    else:
-        answer = cognito_idp_client.admin_initiate_auth(
-            UserPoolId=cognito_pool.user_pool_id,
-            ClientId=cognito_pool.client_id,
-            AuthFlow=flow,
-            AuthParameters=parameters,
-        )
-
-    token = answer["AuthenticationResult"]["AccessToken"]
-    assert cognito_idp_client.get_user(AccessToken=token)["Username"] == cognito_user.username
-
-
 def test_operations_the_overlay_leaves_alone_still_reach_moto(
     cognito_emulator: EmulatorServer, cognito_pool: PoolConfig, cognito_idp_client: Any
 ) -> None:

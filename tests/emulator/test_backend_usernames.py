@@ -211,13 +211,24 @@ def test_the_new_password_challenge_takes_any_case(
     assert log_in(cognito_idp_client, pool, "zoe")["AuthenticationResult"]
 
 
-def test_an_mfa_answer_in_another_case_reaches_moto_with_a_matching_secret_hash(
+def test_an_mfa_answer_in_another_case_signs_the_user_in(
     cognito_emulator: EmulatorServer, pool: PoolConfig, cognito_idp_client: Any
 ) -> None:
-    """moto runs the SMS_MFA challenge (and, until the emulator sends MFA codes, takes any
-    code) and checks SECRET_HASH against the username it finds: the emulator checks the
-    caller's hash, then hands moto the stored username with that username's hash."""
+    """The answer's USERNAME, in any case, names the user the challenge was for; its
+    SECRET_HASH is over the username as the caller spells it."""
     confirmed(cognito_emulator, cognito_idp_client, pool, "Alice")
+    cognito_idp_client.set_user_pool_mfa_config(
+        UserPoolId=pool.user_pool_id,
+        MfaConfiguration="OPTIONAL",
+        SmsMfaConfiguration={
+            "SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/sns"}
+        },
+    )
+    cognito_idp_client.admin_update_user_attributes(
+        UserPoolId=pool.user_pool_id,
+        Username="alice",
+        UserAttributes=[{"Name": "phone_number", "Value": "+15555550100"}],
+    )
     cognito_idp_client.admin_set_user_mfa_preference(
         UserPoolId=pool.user_pool_id,
         Username="alice",
@@ -225,8 +236,9 @@ def test_an_mfa_answer_in_another_case_reaches_moto_with_a_matching_secret_hash(
     )
     challenge = log_in(cognito_idp_client, pool, "ALICE")
     assert challenge["ChallengeName"] == "SMS_MFA"
+    code = cognito_emulator.outbox(pool_id=pool.user_pool_id, username="alice")[-1]["code"]
 
-    tokens = answer(cognito_idp_client, pool, challenge, USERNAME="ALICE", SMS_MFA_CODE="123456")
+    tokens = answer(cognito_idp_client, pool, challenge, USERNAME="ALICE", SMS_MFA_CODE=code)
 
     assert claims(tokens["AccessToken"])["username"] == "alice"
 

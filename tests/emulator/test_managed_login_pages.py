@@ -17,7 +17,7 @@ import pytest
 from botocore.exceptions import ClientError
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-from cognito_emulator.flows.managed_login import MFA_NOT_RUN, NOTICES, PASSWORDS_DIFFER
+from cognito_emulator.flows.managed_login import NOTICES, PASSWORDS_DIFFER
 from cognito_emulator.http.managed_login import CSRF_REFUSED, MAX_FORM_BYTES
 from cognito_emulator.server import EmulatorServer
 from tests.emulator.oauth_harness import (
@@ -186,23 +186,6 @@ def test_a_disabled_user_is_told_so(
 
     assert answer.status_code == 400
     assert alert(answer.text) == "User is disabled."
-    assert outstanding_codes(login_pool) == 0
-
-
-def test_a_user_with_mfa_is_told_the_page_does_not_run_it_yet(
-    login_pool: LoginPool, cognito_idp_client: CognitoIdentityProviderClient
-) -> None:
-    login_pool.add_user()
-    cognito_idp_client.set_user_pool_mfa_config(
-        UserPoolId=login_pool.pool_id,
-        SoftwareTokenMfaConfiguration={"Enabled": True},
-        MfaConfiguration="ON",
-    )
-
-    answer = login_pool.browser().sign_in(login_pool.authorize_query())
-
-    assert answer.status_code == 400
-    assert alert(answer.text) == MFA_NOT_RUN
     assert outstanding_codes(login_pool) == 0
 
 

@@ -30,23 +30,23 @@ def test_a_moto_outside_the_pinned_range_is_refused(version: str) -> None:
 
 
 def test_a_removed_method_is_named(monkeypatch: pytest.MonkeyPatch, unchecked: None) -> None:
-    """The adapter's one sign-in override: if moto renames it, the emulator refuses to start."""
-    monkeypatch.delattr(moto_models.CognitoIdpBackend, "_log_user_in")
+    """A method the adapter overrides: if moto renames it, the emulator refuses to start."""
+    monkeypatch.delattr(moto_models.CognitoIdpBackend, "update_user_pool")
 
-    with pytest.raises(RuntimeError, match=r"CognitoIdpBackend\._log_user_in no longer exists"):
+    with pytest.raises(RuntimeError, match=r"CognitoIdpBackend\.update_user_pool no longer exists"):
         EmulatorBackend()
 
 
 def test_a_changed_signature_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    def _log_user_in(self: object, pool: object, client_id: str, username: str) -> None: ...
+    def update_user_pool(self: object, pool_id: str, config: dict[str, Any]) -> None: ...
 
-    monkeypatch.setattr(moto_models.CognitoIdpBackend, "_log_user_in", _log_user_in)
+    monkeypatch.setattr(moto_models.CognitoIdpBackend, "update_user_pool", update_user_pool)
 
     with pytest.raises(moto_boundary.MotoBoundaryError) as error:
         moto_boundary.check_members()
     message = str(error.value)
-    assert "CognitoIdpBackend._log_user_in takes (self, pool, client_id, username)" in message
-    assert "expected (self, user_pool, client, username)" in message
+    assert "CognitoIdpBackend.update_user_pool takes (self, pool_id, config)" in message
+    assert "expected (self, user_pool_id, extended_config)" in message
     assert "supports moto <5.3,>=5.2.5" in message
 
 

@@ -35,6 +35,7 @@ from cognito_emulator.pool_definition import (
     machine_client_request,
     resource_server_request,
     user_pool_client_request,
+    user_pool_mfa_config_request,
     user_pool_request,
     user_pool_update_request,
 )
@@ -138,7 +139,7 @@ def test_the_benchmark_servers_make_the_password_side_of_that_pool(
 ) -> None:
     """moto_server and cognito-local get the pool, its app client without OAuth settings and
     its groups: cognito-local has no resource servers, and only the emulator's OAuth side is
-    measured."""
+    measured; nor MFA (cognito-local has no SetUserPoolMfaConfig), which no benchmark uses."""
     created = bootstrap_with_boto3(cognito_emulator.endpoint_url).user_pool_id
 
     benchmark = defined_settings(cognito_idp_client, created)
@@ -149,7 +150,7 @@ def test_the_benchmark_servers_make_the_password_side_of_that_pool(
         if key not in {*OAUTH_MEMBERS, "AllowedOAuthFlows"}
     }
     assert benchmark == {
-        "pool": bootstrapped["pool"],
+        "pool": {**bootstrapped["pool"], "MfaConfiguration": "OFF"},
         "resource_servers": [],
         "clients": {"": {**password_client, "AllowedOAuthFlowsUserPoolClient": False}},
         "groups": bootstrapped["groups"],
@@ -313,6 +314,7 @@ def test_a_pool_provisioned_before_the_machine_client_existed_is_brought_to_the_
     )["UserPoolClient"]
     drifted = user_pool_update_request(pool_id, deletion_protection=False)
     drifted["Policies"]["PasswordPolicy"]["MinimumLength"] = 12
+    call("SetUserPoolMfaConfig", user_pool_mfa_config_request(pool_id))
     call("UpdateUserPool", drifted)
 
     ensured = ensure_pool(call, deletion_protection=False, service_url="https://api.example.com")
@@ -517,14 +519,17 @@ def accepted_by(operation: str) -> set[str]:
 def test_an_update_of_the_pool_sends_every_setting_of_the_definition() -> None:
     """ "If you don't provide a value for an attribute, Amazon Cognito sets it to its default
     value" (UpdateUserPool, API reference): every setting the definition has and the operation
-    takes is sent; only the name the pool was found by is not."""
+    takes is sent, and MfaConfiguration, which the definition sets by SetUserPoolMfaConfig and
+    an update would otherwise turn OFF; only the name the pool was found by is not."""
     definition = user_pool_request(deletion_protection=True)
 
     update = user_pool_update_request("us-east-1_abc", deletion_protection=True)
 
     assert set(update) == (set(definition) & accepted_by("UpdateUserPool")) - {"PoolName"} | {
-        "UserPoolId"
+        "UserPoolId",
+        "MfaConfiguration",
     }
+    assert update["MfaConfiguration"] == "OPTIONAL"
     assert set(definition) - accepted_by("UpdateUserPool") == {"Schema", "UsernameConfiguration"}
     assert update["DeletionProtection"] == "ACTIVE"
 

@@ -520,6 +520,7 @@ def test_a_new_password_challenge_answered_runs_post_authentication_with_its_cli
         Username="newbie",
         TemporaryPassword="Temp-Passw0rd!",
         MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": "newbie@example.com"}],  # the pool requires it
     )
     post = Recorder()
     cognito_lambdas.register("post-auth", post)

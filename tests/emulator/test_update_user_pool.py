@@ -12,7 +12,11 @@ from __future__ import annotations
 import pytest
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-from cognito_emulator.pool_definition import user_pool_request, user_pool_update_request
+from cognito_emulator.pool_definition import (
+    user_pool_mfa_config_request,
+    user_pool_request,
+    user_pool_update_request,
+)
 from cognito_emulator.server import EmulatorServer
 
 
@@ -21,6 +25,7 @@ def test_a_case_insensitive_pool_stays_so_after_an_update(
 ) -> None:
     pool_id = cognito_idp_client.create_user_pool(**user_pool_request("updated"))["UserPool"]["Id"]
     cognito_idp_client.admin_create_user(UserPoolId=pool_id, Username="Alice")
+    cognito_idp_client.set_user_pool_mfa_config(**user_pool_mfa_config_request(pool_id))
     update = user_pool_update_request(pool_id, deletion_protection=False)
     update["Policies"]["PasswordPolicy"]["MinimumLength"] = 12
 
@@ -44,6 +49,7 @@ def test_sign_in_attributes_stay_after_an_update(
 ) -> None:
     request = {**user_pool_request("updated"), **created_with}
     pool_id = cognito_idp_client.create_user_pool(**request)["UserPool"]["Id"]
+    cognito_idp_client.set_user_pool_mfa_config(**user_pool_mfa_config_request(pool_id))
 
     cognito_idp_client.update_user_pool(
         **user_pool_update_request(pool_id, deletion_protection=False)

@@ -5,18 +5,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, status
+from fastapi import APIRouter, Form, HTTPException, Response, status
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app import crud
 from app.api import links
+from app.api.challenges import NOT_STORED, SIGNED_IN_OR_CHALLENGED, signed_in_or_challenged
 from app.api.deps import CognitoDep, CurrentAuth, ServicesDep, SessionDep
 from app.api.links import success_with_links
 from app.api.responses import AUTHENTICATED, IDENTITY_PROVIDER, error_responses
-from app.api.sign_in import bearer_tokens, sign_in
-from app.core.cognito import CognitoClient, CognitoProfile
+from app.api.sign_in import sign_in
+from app.core.cognito import AuthChallenge, CognitoClient, CognitoProfile
 from app.core.cognito_errors import UNAVAILABLE, CognitoRequestFailed
 from app.core.services import Services
 from app.core.tokens import InvalidTokenError, JWKSUnavailableError
@@ -29,6 +30,7 @@ from app.models import (
     RefreshedToken,
     RefreshRequest,
     ResendRequest,
+    SignInChallenge,
     SignupResult,
     Token,
     User,
@@ -117,13 +119,20 @@ def resend_verification_code(body: ResendRequest, cognito: CognitoDep) -> Messag
             403: "User not confirmed, disabled, or needs an unsupported sign-in step",
         }
     )
-    | success_with_links(200, "Bearer tokens of the user", links.LOG_IN_LINKS),
+    | success_with_links(200, SIGNED_IN_OR_CHALLENGED, links.LOG_IN_LINKS),
 )
-def login(form: Annotated[LoginForm, Form()], services: ServicesDep, session: SessionDep) -> Token:
-    """OAuth2 password grant (form fields `username`, `password`): Swagger UI's Authorize."""
-    tokens = services.cognito.password_auth(form.username, form.password)
-    sign_in(services, session, tokens, login_at=utc_now())
-    return bearer_tokens(tokens)
+def login(
+    form: Annotated[LoginForm, Form()],
+    services: ServicesDep,
+    session: SessionDep,
+    response: Response,
+) -> Token | SignInChallenge:
+    """OAuth2 password grant (form fields `username`, `password`): Swagger UI's Authorize. A
+    user Cognito asks more of (MFA, a new password) gets the challenge instead of tokens, to
+    answer at /users/login/challenge."""
+    outcome = services.cognito.start_sign_in(form.username, form.password)
+    response.headers["Cache-Control"] = NOT_STORED
+    return signed_in_or_challenged(services, session, outcome)
 
 
 @router.post(
@@ -205,7 +214,10 @@ async def confirm_forgot_password(
 ) -> Message:
     """Reset the password, then end every earlier session as a logout does. Cognito keeps
     honouring them after a reset and GlobalSignOut needs one of the user's access tokens, so the
-    service signs in with the new password for one."""
+    service signs in with the new password for one. That sign-in stops at a second factor for a
+    user with MFA: the service then ends the sessions it admits by the logout mark alone, which
+    refuses every token of a session begun before it (refreshed at Cognito or not: the mark is
+    compared with `auth_time`), while the refresh tokens stay valid at Cognito itself."""
     cognito = services.cognito
     await run_in_threadpool(
         cognito.confirm_forgot_password,
@@ -214,9 +226,13 @@ async def confirm_forgot_password(
         body.new_password,
     )
     async with _password_changed():
-        tokens = await run_in_threadpool(cognito.password_auth, body.username, body.new_password)
-        claims = await run_in_threadpool(services.verifier.verify_access_token, tokens.access_token)
-        await _sign_out_everywhere(services, tokens.access_token, claims["sub"])
+        outcome = await run_in_threadpool(cognito.start_sign_in, body.username, body.new_password)
+        if isinstance(outcome, AuthChallenge):
+            await _end_sessions_here(services, outcome.username)
+        else:
+            access_token = outcome.access_token
+            claims = await run_in_threadpool(services.verifier.verify_access_token, access_token)
+            await _sign_out_everywhere(services, access_token, claims["sub"])
     return Message(message="Password has been reset")
 
 
@@ -292,3 +308,22 @@ def _sign_out(services: Services, access_token: str, sub: str) -> None:
     with Session(services.engine) as session:
         crud.revoke_tokens_issued_before(session, sub, utc_now())
     services.users.forget(sub)
+
+
+async def _end_sessions_here(services: Services, username: str) -> None:
+    """The logout mark alone for the user Cognito knows by `username`, held in every worker by
+    the time this returns (nothing to end for a user who never signed in here)."""
+    sub = await run_in_threadpool(_mark_logout, services, username)
+    if sub is not None:
+        await services.users.wait_out_cached_rows()
+
+
+def _mark_logout(services: Services, username: str) -> str | None:
+    with Session(services.engine) as session:
+        user = crud.read_user_by_username(session, username)
+        if user is None:
+            return None
+        sub = user.sub
+        crud.revoke_tokens_issued_before(session, sub, utc_now())
+    services.users.forget(sub)
+    return sub

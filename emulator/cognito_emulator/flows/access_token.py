@@ -179,12 +179,19 @@ class AccessTokenFlows:
         return CodeSender(self.codes, self.triggers)
 
     def _authenticated(self, body: dict[str, Any]) -> tuple[TokenFamily, Pool, User]:
-        """The sign-in, pool and user of a valid access token of an enabled user."""
-        family = self.tokens.verify_access_token(required(body, "AccessToken"))
-        pool = self.moto.find_pool(family.pool_id)
-        user = pool.user(family.username) if pool is not None else None
-        if pool is None or user is None:
-            raise UserNotFoundException(USER_NOT_FOUND)
-        if not user.enabled:
-            raise NotAuthorizedException("User is disabled.")
-        return family, pool, user
+        return signed_in_user(self.moto, self.tokens, required(body, "AccessToken"))
+
+
+def signed_in_user(
+    moto: MotoAdapter, tokens: TokenIssuer, access_token: str
+) -> tuple[TokenFamily, Pool, User]:
+    """The sign-in, pool and user of a valid access token of an enabled user (what every
+    operation that takes an AccessToken requires: unexpired, not revoked, user not disabled)."""
+    family = tokens.verify_access_token(access_token)
+    pool = moto.find_pool(family.pool_id)
+    user = pool.user(family.username) if pool is not None else None
+    if pool is None or user is None:
+        raise UserNotFoundException(USER_NOT_FOUND)
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    return family, pool, user

@@ -1,7 +1,10 @@
 """Administrators' operations on users and pools, and every other request moto answers.
 
 AdminCreateUser runs the pool's PreSignUp trigger (PreSignUp_AdminCreateUser) before moto
-creates the user, so a function that raises refuses the creation.
+creates the user, so a function that raises refuses the creation. AdminCreateUser (RESEND
+included: it "resets the expiration limit on the user's account", API_AdminCreateUser) and
+AdminSetUserPassword with Permanent false note when the temporary password was set, on the
+emulator clock, for its validity (flows/new_password_challenge.py).
 AdminDeleteUser also ends the user's sign-ins and forgets their codes, AdminDisableUser ends
 their sign-ins, and DeleteUserPool forgets the pool's keys and sign-ins: plain moto does none of
 this. Any other request goes to moto as it is, except that in a case-insensitive pool its
@@ -13,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cognito_emulator.clock import Clock
 from cognito_emulator.codes import CodeBook
 from cognito_emulator.keys import KeyStore
 from cognito_emulator.moto_adapter import MotoAdapter, Pool, User
@@ -31,6 +35,7 @@ class AdministrationFlows:
     codes: CodeBook
     keys: KeyStore
     triggers: PoolTriggers
+    clock: Clock
 
     def admin_create_user(self, body: dict[str, Any]) -> dict[str, Any]:
         pool = self.moto.pool(required(body, "UserPoolId"))
@@ -47,7 +52,19 @@ class AdministrationFlows:
                 validation_data=attribute_map(list(body.get("ValidationData") or [])) or None,
                 client_metadata=string_map(body, "ClientMetadata") or None,
             )
-        return self.pass_to_moto("AdminCreateUser", body)
+        response = self.pass_to_moto("AdminCreateUser", body)
+        self._temporary_password_issued(pool, username)
+        return response
+
+    def admin_set_user_password(self, body: dict[str, Any]) -> dict[str, Any]:
+        pool = self.moto.pool(required(body, "UserPoolId"))
+        username = required(body, "Username")
+        response = self.pass_to_moto("AdminSetUserPassword", body)
+        if body.get("Permanent"):
+            self.users.existing(pool, username).temporary_password_issued_at = None
+        else:
+            self._temporary_password_issued(pool, username)
+        return response
 
     def admin_delete_user(self, body: dict[str, Any]) -> dict[str, Any]:
         pool = self.moto.pool(required(body, "UserPoolId"))
@@ -63,6 +80,20 @@ class AdministrationFlows:
         self.tokens.revoke_user(pool.id, user.username)
         return {}
 
+    def admin_get_user(self, body: dict[str, Any]) -> dict[str, Any]:
+        """moto's AdminGetUser with the user's MFA methods as GetUser reports them: moto knows
+        no email MFA, and lists UserMFASettingList and PreferredMfaSetting even when empty."""
+        pool = self.moto.pool(required(body, "UserPoolId"))
+        user = self.users.existing(pool, required(body, "Username"))
+        answer = self.pass_to_moto("AdminGetUser", body)
+        answer.pop("UserMFASettingList", None)
+        answer.pop("PreferredMfaSetting", None)
+        if user.mfa_settings:
+            answer["UserMFASettingList"] = user.mfa_settings
+        if user.preferred_mfa:
+            answer["PreferredMfaSetting"] = user.preferred_mfa
+        return answer
+
     def delete_user_pool(self, body: dict[str, Any]) -> dict[str, Any]:
         pool_id = required(body, "UserPoolId")
         self.moto.pool(pool_id)
@@ -70,6 +101,9 @@ class AdministrationFlows:
         self.keys.forget(pool_id, delete_file=True)
         self.tokens.ledger.forget_pool(pool_id)
         return response
+
+    def _temporary_password_issued(self, pool: Pool, username: str) -> None:
+        self.users.existing(pool, username).temporary_password_issued_at = self.clock.now()
 
     def pass_to_moto(self, operation: str, body: dict[str, Any]) -> dict[str, Any]:
         """moto's answer, with the request's Username naming the user as stored."""

@@ -7,7 +7,7 @@ the caller gets ChallengeName CUSTOM_CHALLENGE, the public challenge parameters 
 and a Session; RespondToAuthChallenge answers it with USERNAME and ANSWER, which
 VerifyAuthChallengeResponse checks against the private parameters. The result joins the session
 and DefineAuthChallenge runs again, until it issues tokens (through the API's one sign-in end,
-`AuthenticationFlows.complete_sign_in`) or fails the sign-in (NotAuthorizedException "Incorrect
+`SignInCompletion.complete`) or fails the sign-in (NotAuthorizedException "Incorrect
 username or password.", as Cognito answers a failed custom sign-in: aws-amplify/amplify-js#8145).
 
 A custom flow may start by proving the password over SRP ("Use SRP password verification in

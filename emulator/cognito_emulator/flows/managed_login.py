@@ -23,28 +23,64 @@ pool lacks first goes to its UserMigration function (sign-in through the hosted 
 aws-amplify/amplify-flutter#442). Every sign-in the pages complete runs PostAuthentication before
 the browser goes back to the app; no ClientMetadata reaches either, the form has none. A trigger
 that refuses is the form's message, as a wrong password is.
+
+After the password the pages ask what the API asks, decided by the same rules
+(`flows/mfa_challenges.py`, `flows/new_password_challenge.py`): a new password (with the
+required attributes the user lacks) for a temporary one, then the MFA code (SOFTWARE_TOKEN_MFA,
+or SMS_MFA / EMAIL_OTP with a code sent through the CustomMessage trigger), the choice between
+methods (SELECT_MFA_TYPE), or setting up an authenticator app (MFA_SETUP) where the pool
+requires MFA of a user who has none ("If your app uses the Amazon Cognito managed login to sign
+in users, your user submits their username and password, and then submits the TOTP password on
+an additional sign-in page", user-pool-settings-mfa-totp.md). Each challenge page must be
+answered within the app client's AuthSessionValidity, as the API's challenge Session must. The
+paths of the challenge pages (`/mfa`, `/selectMfaType`, `/mfaSetup`) are our choice.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import quote, urlencode
 
-from cognito_emulator import policy
+from cognito_emulator import policy, totp
 from cognito_emulator.clock import Clock
-from cognito_emulator.exceptions import INCORRECT_CREDENTIALS, CognitoError
+from cognito_emulator.exceptions import (
+    INCORRECT_CREDENTIALS,
+    CognitoError,
+)
 from cognito_emulator.flows.authorize_request import (
     AuthorizeRequest,
     Query,
     check_authorize_request,
     check_logout_request,
 )
+from cognito_emulator.flows.mfa_challenges import (
+    METHOD_ORDER,
+    MfaCodes,
+    MfaMethod,
+    mfa_step,
+    next_step,
+)
+from cognito_emulator.flows.mfa_settings import accept_authenticator
+from cognito_emulator.flows.new_password_challenge import (
+    ATTRIBUTE_PREFIX,
+    challenge_parameters,
+    check_temporary_password_current,
+    set_new_password,
+)
 from cognito_emulator.flows.oauth_grants import OAuthGrantFlows
+from cognito_emulator.flows.sign_in_challenges import MAX_REFUSED_ANSWERS
 from cognito_emulator.flows.sign_in_rules import pre_authenticated
 from cognito_emulator.flows.sign_up import SignUpFlows
 from cognito_emulator.flows.user_migration import UserMigrationFlow
-from cognito_emulator.login_sessions import LoginSession, LoginSessions
+from cognito_emulator.login_sessions import (
+    ChallengeName,
+    LoginSession,
+    LoginSessions,
+    PageChallenge,
+)
 from cognito_emulator.moto_adapter import AppClient, MotoAdapter, Pool, User
 from cognito_emulator.oauth import AuthorizationCodes, AuthorizationGrant, OAuthError
 from cognito_emulator.secret_hash import compute_secret_hash
@@ -52,14 +88,34 @@ from cognito_emulator.triggers.authentication import post_authentication
 from cognito_emulator.triggers.invocation import PoolTriggers
 from cognito_emulator.usernames import UserDirectory
 
-MFA_NOT_RUN = (
-    "This user signs in with multi-factor authentication, and the emulator's login page does "
-    "not run MFA challenges yet: sign this user in through the API (InitiateAuth) instead."
-)
 PASSWORDS_DIFFER = "The two passwords do not match."
+NO_CODE = "Enter the code."
+NO_MFA_TYPE = "Choose how to verify that it's you."
+# Our choice (the pages can set up an authenticator app only, as Cognito's classic hosted UI):
+# a user who must set up MFA in a pool without software token MFA is told how to get on.
+NO_AUTHENTICATOR_SETUP = (
+    "This user must set up multi-factor authentication, and the user pool offers no "
+    "authenticator app (software token MFA) to set up here: give the user a phone number or "
+    "email address the pool's MFA can use, or turn software token MFA on."
+)
 
 ApiOperation = Callable[[dict[str, Any]], dict[str, Any]]
-Page = Literal["login", "confirmUser", "confirmForgotPassword", "forceChangePassword"]
+Page = Literal[
+    "login",
+    "confirmUser",
+    "confirmForgotPassword",
+    "forceChangePassword",
+    "mfa",
+    "selectMfaType",
+    "mfaSetup",
+]
+CHALLENGE_PAGES: dict[ChallengeName, Page] = {
+    "SMS_MFA": "mfa",
+    "EMAIL_OTP": "mfa",
+    "SOFTWARE_TOKEN_MFA": "mfa",
+    "SELECT_MFA_TYPE": "selectMfaType",
+    "MFA_SETUP": "mfaSetup",
+}
 Notice = Literal[
     "code_sent",
     "not_confirmed",
@@ -69,6 +125,7 @@ Notice = Literal[
     "reset_required",
     "password_reset",
     "sign_in_again",
+    "too_many_codes",
 ]
 NOTICES: dict[str, str] = {
     "code_sent": "We sent you a confirmation code. Enter it below.",
@@ -87,15 +144,18 @@ NOTICES: dict[str, str] = {
     ),
     "password_reset": "Your password has been reset. Sign in with your new password.",
     "sign_in_again": "Your sign-in has expired. Sign in again.",
+    "too_many_codes": "Too many wrong codes. Sign in again.",
 }
 
 
 class FormProblem(Exception):
-    """Input the user can correct: the same page again, with this message."""
+    """Input the user can correct: the same page again, with this message (and with `info`,
+    what the page shows, where that depends on more than the pool)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, info: FormInfo | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.info = info
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,12 +190,25 @@ class PageRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class ChallengeView:
+    """What a challenge page shows: the challenge, where its code went (masked), the methods to
+    choose from, or the secret and otpauth:// URI of an authenticator app to set up."""
+
+    name: ChallengeName
+    destination: str | None = None
+    options: tuple[str, ...] = ()
+    secret: str | None = None
+    setup_uri: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FormInfo:
     """What a page's form asks for in this pool."""
 
     username_label: str
     required_attributes: tuple[str, ...] = ()
     sign_up_allowed: bool = True  # False: only administrators create users (no sign-up link)
+    challenge: ChallengeView | None = None
 
 
 class ManagedLoginFlows:
@@ -149,6 +222,7 @@ class ManagedLoginFlows:
         clock: Clock,
         triggers: PoolTriggers,
         migration: UserMigrationFlow,
+        mfa_codes: MfaCodes,
     ) -> None:
         self.moto = moto
         self.users = users
@@ -158,6 +232,7 @@ class ManagedLoginFlows:
         self.clock = clock
         self.triggers = triggers
         self.migration = migration
+        self.mfa_codes = mfa_codes
         self.sessions = LoginSessions(clock)
 
     def clear(self) -> None:
@@ -214,37 +289,118 @@ class ManagedLoginFlows:
             return ToPage("confirmUser", "not_confirmed", username, pending)
         if user.status == "RESET_REQUIRED":
             return ToPage("confirmForgotPassword", "reset_required", username)
-        if self._uses_mfa(pool, user):
-            raise FormProblem(MFA_NOT_RUN)
-        if user.status == "FORCE_CHANGE_PASSWORD":
-            pending = self.sessions.start(pool.id, user.username, "new_password")
-            return ToPage("forceChangePassword", session_id=pending)
-        return self._signed_in_now(request, user)
+        return self._after_password(request, user)
 
-    # -- a temporary password (FORCE_CHANGE_PASSWORD) -------------------------------------------
+    # -- a temporary password (NEW_PASSWORD_REQUIRED) -------------------------------------------
 
     def new_password_page(self, page: PageRequest) -> ToPage | FormInfo:
         request = self._request(page)
-        if self._awaiting_new_password(request.pool, page.session_id) is None:
+        user = self._awaiting_new_password(request.pool, page.session_id)
+        if user is None:
             return ToPage("login", "sign_in_again")
-        return FormInfo(_username_label(request.pool))
+        return self._new_password_info(request.pool, user)
 
     def force_change_password(self, page: PageRequest, form: Mapping[str, str]) -> Outcome:
-        """The new password of a user who signed in with a temporary one; then signed in."""
+        """The new password of a user who signed in with a temporary one, with the required
+        attributes they lack; then the MFA the pool asks for, or signed in."""
         request = self._request(page)
-        user = self._awaiting_new_password(request.pool, page.session_id)
+        pool = request.pool
+        user = self._awaiting_new_password(pool, page.session_id)
         if user is None:
             self.sessions.end(page.session_id)
             return ToPage("login", "sign_in_again")
-        password = _new_password(form)
+        info = self._new_password_info(pool, user)
         try:
-            policy.check_password(request.pool, password)
+            password = _new_password(form)
+            responses = {"NEW_PASSWORD": password}
+            for name in info.required_attributes:
+                value = form.get(name, "")
+                if value:
+                    responses[ATTRIBUTE_PREFIX + name] = value
+            set_new_password(self.moto, pool, user, responses)
+        except FormProblem as problem:
+            raise FormProblem(problem.message, info) from None
         except CognitoError as error:
-            raise FormProblem(error.message) from None
-        user.password = password
-        user.status = "CONFIRMED"
+            raise FormProblem(error.message, info) from None
         self.sessions.end(page.session_id)
-        return self._signed_in_now(request, user)
+        return _shown_with(info, lambda: self._challenge_or_signed_in(request, user))
+
+    # -- the challenges after the password: MFA, its set-up, the choice of method ---------------
+
+    def mfa_page(self, page: PageRequest) -> ToPage | FormInfo:
+        """The code page of SMS_MFA, EMAIL_OTP and SOFTWARE_TOKEN_MFA."""
+        return self._challenge_page(page, "mfa")
+
+    def select_mfa_type_page(self, page: PageRequest) -> ToPage | FormInfo:
+        return self._challenge_page(page, "selectMfaType")
+
+    def mfa_setup_page(self, page: PageRequest) -> ToPage | FormInfo:
+        return self._challenge_page(page, "mfaSetup")
+
+    def answer_mfa(self, page: PageRequest, form: Mapping[str, str]) -> Outcome:
+        """The MFA code: right, signed in; wrong, the same page with Cognito's message."""
+        request = self._request(page)
+        pending = self._pending_challenge(request, page, "mfa")
+        if isinstance(pending, ToPage):
+            return pending
+        challenge, user = pending
+        method = _mfa_method(challenge.name)
+        refused = self._check_code(
+            request,
+            page,
+            challenge,
+            user,
+            form,
+            lambda code: self.mfa_codes.check(request.pool, user, method, code),
+        )
+        if refused is not None:
+            return refused
+        self.sessions.end(page.session_id)
+        info = self._challenge_info(request.pool, user, challenge)
+        return _shown_with(info, lambda: self._signed_in_now(request, user))
+
+    def select_mfa_type(self, page: PageRequest, form: Mapping[str, str]) -> Outcome:
+        """SELECT_MFA_TYPE's answer: on to the chosen method's code page."""
+        request = self._request(page)
+        pending = self._pending_challenge(request, page, "selectMfaType")
+        if isinstance(pending, ToPage):
+            return pending
+        challenge, user = pending
+        info = self._challenge_info(request.pool, user, challenge)
+        chosen = form.get("mfa_type", "")
+        if chosen not in challenge.options:
+            raise FormProblem(NO_MFA_TYPE, info)
+        self.sessions.end(page.session_id)
+        return _shown_with(info, lambda: self._start_challenge(request, user, chosen))
+
+    def set_up_mfa(self, page: PageRequest, form: Mapping[str, str]) -> Outcome:
+        """MFA_SETUP's answer: the authenticator app's first code verifies the secret the page
+        showed (VerifySoftwareToken's rule); then TOTP MFA is on for the user, preferred when
+        they had no preference (the API's MFA_SETUP answer), and they are signed in."""
+        request = self._request(page)
+        pending = self._pending_challenge(request, page, "mfaSetup")
+        if isinstance(pending, ToPage):
+            return pending
+        challenge, user = pending
+        secret = challenge.secret or ""
+        refused = self._check_code(
+            request,
+            page,
+            challenge,
+            user,
+            form,
+            lambda code: accept_authenticator(
+                user, secret, code, self.clock.now(), new_secret=True
+            ),
+        )
+        if refused is not None:
+            return refused
+        user.software_token_mfa_enabled = True
+        if user.preferred_mfa is None:
+            user.preferred_mfa = "SOFTWARE_TOKEN_MFA"
+        self.sessions.end(page.session_id)
+        info = self._challenge_info(request.pool, user, challenge)
+        return _shown_with(info, lambda: self._signed_in_now(request, user))
 
     # -- sign-up and confirmation ---------------------------------------------------------------
 
@@ -295,11 +451,10 @@ class ManagedLoginFlows:
             or session.pending != "confirm_sign_up"
             or session.username != user.username
             or not user.enabled
-            or self._uses_mfa(pool, user)
         ):
             return ToPage("login", "confirmed", username)
         self.sessions.end(page.session_id)
-        return self._signed_in_now(request, user)
+        return self._challenge_or_signed_in(request, user)
 
     def resend_code(self, page: PageRequest, form: Mapping[str, str]) -> ToPage:
         return self._send_code(
@@ -410,6 +565,148 @@ class ManagedLoginFlows:
             raise request.redirect_with_error(error) from None
         return request.redirect_with_tokens(tokens)
 
+    def _after_password(self, request: AuthorizeRequest, user: User) -> Outcome:
+        """What a user who has just proven their password is asked next (the API's rule,
+        `next_step`): a new password for a temporary one that is still current, then MFA."""
+        if next_step(request.pool, user) == "NEW_PASSWORD_REQUIRED":
+            try:
+                check_temporary_password_current(request.pool, user, self.clock.now())
+            except CognitoError as error:
+                raise FormProblem(error.message) from None
+            pending = self.sessions.start(request.pool.id, user.username, "new_password")
+            return ToPage("forceChangePassword", session_id=pending)
+        return self._challenge_or_signed_in(request, user)
+
+    def _challenge_or_signed_in(self, request: AuthorizeRequest, user: User) -> Outcome:
+        """The second factor the pool asks of `user` (`mfa_step`), or signed in."""
+        step = mfa_step(request.pool, user)
+        if step is None:
+            return self._signed_in_now(request, user)
+        return self._start_challenge(request, user, step.challenge, step.options)
+
+    def _start_challenge(
+        self,
+        request: AuthorizeRequest,
+        user: User,
+        name: str,
+        options: tuple[str, ...] = (),
+    ) -> ToPage:
+        """A login session waiting for `name`'s answer, and its page. SMS_MFA and EMAIL_OTP
+        send their code now; MFA_SETUP makes a new authenticator secret, kept with the
+        challenge (as AssociateSoftwareToken keeps one pending) until its first code is
+        accepted."""
+        pool, client = request.pool, request.client
+        destination = None
+        if name in ("SMS_MFA", "EMAIL_OTP"):
+            try:
+                delivery = self.mfa_codes.send(
+                    pool, user, _mfa_method(name), client_id=client.id, client_metadata=None
+                )
+            except CognitoError as error:
+                raise FormProblem(error.message) from None
+            destination = delivery.get("Destination")
+        elif name == "MFA_SETUP" and "SOFTWARE_TOKEN_MFA" not in options:
+            raise FormProblem(NO_AUTHENTICATOR_SETUP)
+        challenge_name = _challenge_name(name)
+        challenge = PageChallenge(
+            name=challenge_name,
+            client_id=client.id,
+            answer_by=self.clock.now() + 60 * policy.auth_session_minutes(client),
+            options=options,
+            destination=destination,
+            # The authenticator to set up: the user's only once its first code is accepted.
+            secret=totp.new_secret() if name == "MFA_SETUP" else None,
+        )
+        session_id = self.sessions.start(pool.id, user.username, challenge=challenge)
+        return ToPage(CHALLENGE_PAGES[challenge_name], session_id=session_id)
+
+    def _challenge_page(self, page: PageRequest, page_name: Page) -> ToPage | FormInfo:
+        request = self._request(page)
+        pending = self._pending_challenge(request, page, page_name)
+        if isinstance(pending, ToPage):
+            return pending
+        challenge, user = pending
+        return self._challenge_info(request.pool, user, challenge)
+
+    def _pending_challenge(
+        self, request: AuthorizeRequest, page: PageRequest, page_name: Page
+    ) -> tuple[PageChallenge, User] | ToPage:
+        """The challenge the browser's login session waits for, and its user; else where the
+        browser goes: the page of the challenge it does wait for, or the sign-in page (none,
+        another app client's, too late, or the user can no longer sign in)."""
+        session = self.sessions.find(page.session_id, request.pool.id)
+        challenge = session.challenge if session is not None else None
+        user = request.pool.user(session.username) if session is not None else None
+        if (
+            challenge is None
+            or user is None
+            or not user.enabled
+            or user.status != "CONFIRMED"
+            or challenge.client_id != request.client.id
+            or self.clock.now() >= challenge.answer_by
+        ):
+            self.sessions.end(page.session_id)
+            return ToPage("login", "sign_in_again")
+        if CHALLENGE_PAGES[challenge.name] != page_name:
+            return ToPage(CHALLENGE_PAGES[challenge.name])
+        return challenge, user
+
+    def _check_code(
+        self,
+        request: AuthorizeRequest,
+        page: PageRequest,
+        challenge: PageChallenge,
+        user: User,
+        form: Mapping[str, str],
+        accept: Callable[[str], None],
+    ) -> ToPage | None:
+        """`accept` the code typed in; None once accepted. A refused one keeps the browser on
+        the page with Cognito's message (FormProblem); the MAX_REFUSED_ANSWERS-th sends it back
+        to sign in again, as the API's challenge Session is spent then."""
+        code = form.get("code", "").strip()
+        if not code:
+            raise FormProblem(NO_CODE, self._challenge_info(request.pool, user, challenge))
+        try:
+            accept(code)
+        except CognitoError as error:
+            challenge.wrong_codes += 1
+            if challenge.wrong_codes >= MAX_REFUSED_ANSWERS:
+                self.sessions.end(page.session_id)
+                return ToPage("login", "too_many_codes")
+            raise FormProblem(
+                error.message, self._challenge_info(request.pool, user, challenge)
+            ) from None
+        return None
+
+    def _challenge_info(self, pool: Pool, user: User, challenge: PageChallenge) -> FormInfo:
+        secret = challenge.secret
+        view = ChallengeView(
+            name=challenge.name,
+            destination=challenge.destination,
+            options=challenge.options,
+            secret=secret,
+            setup_uri=self._setup_uri(pool, user, secret) if secret else None,
+        )
+        return FormInfo(_username_label(pool), challenge=view)
+
+    def _setup_uri(self, pool: Pool, user: User, secret: str) -> str:
+        """The otpauth:// URI an authenticator app reads (Google Authenticator's Key Uri
+        Format, as Amplify's getSetupUri builds it): the pool's name as the issuer (our
+        choice), the username as the account."""
+        issuer = str(
+            self.moto.call("DescribeUserPool", {"UserPoolId": pool.id})["UserPool"]["Name"]
+        )
+        label = f"{quote(issuer, safe='')}:{quote(user.username, safe='')}"
+        query = urlencode({"secret": secret, "issuer": issuer}, quote_via=quote)
+        return f"otpauth://totp/{label}?{query}"
+
+    def _new_password_info(self, pool: Pool, user: User) -> FormInfo:
+        """The new-password form: the required attributes the user lacks, as the API's
+        NEW_PASSWORD_REQUIRED lists them (requiredAttributes)."""
+        listed = json.loads(challenge_parameters(self.moto, pool, user)["requiredAttributes"])
+        missing = tuple(str(name).removeprefix(ATTRIBUTE_PREFIX) for name in listed)
+        return FormInfo(_username_label(pool), required_attributes=missing)
+
     def _awaiting_new_password(self, pool: Pool, session_id: str | None) -> User | None:
         session = self.sessions.find(session_id, pool.id)
         if session is None or session.pending != "new_password":
@@ -429,14 +726,6 @@ class ManagedLoginFlows:
             if attribute.get("Required")
             and attribute.get("Name") not in ("sub", *pool.username_attributes)
         )
-
-    def _uses_mfa(self, pool: Pool, user: User) -> bool:
-        """Whether signing in would take an MFA challenge: an MFA method the user turned on, or
-        MFA required by the pool (read from moto, where SetUserPoolMfaConfig keeps it)."""
-        if user.mfa_settings:
-            return True
-        configuration = self.moto.call("GetUserPoolMfaConfig", {"UserPoolId": pool.id})
-        return configuration.get("MfaConfiguration") == "ON"
 
     def _send_code(
         self,
@@ -487,3 +776,28 @@ def _new_password(form: Mapping[str, str]) -> str:
     if password != form.get("confirm_password", ""):
         raise FormProblem(PASSWORDS_DIFFER)
     return password
+
+
+def _shown_with(info: FormInfo, outcome: Callable[[], Outcome]) -> Outcome:
+    """`outcome()`, a problem on the way shown on the page that was posted (with `info`): a
+    trigger that refuses, a code that cannot be sent."""
+    try:
+        return outcome()
+    except FormProblem as problem:
+        if problem.info is not None:
+            raise
+        raise FormProblem(problem.message, info) from None
+
+
+def _mfa_method(name: str) -> MfaMethod:
+    """`name` as an MFA method (SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA)."""
+    if name not in METHOD_ORDER:
+        raise ValueError(f"not an MFA method: {name!r}")
+    return name
+
+
+def _challenge_name(name: str) -> ChallengeName:
+    """`name` as a challenge the pages answer."""
+    if name not in CHALLENGE_PAGES:
+        raise ValueError(f"not a challenge of the login pages: {name!r}")
+    return name

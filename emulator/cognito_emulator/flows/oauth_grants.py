@@ -1,8 +1,12 @@
 """The pool's token endpoint grants, userInfo and revocation, with Cognito's rules.
 
 - `/oauth2/token` (token-endpoint.md): `authorization_code` (a code is spent on first use, bound
-  to its client, redirect URI and PKCE challenge), `refresh_token` (the family keeps its scopes)
-  and `client_credentials` (an app client with a secret; resource-server scopes only; an access
+  to its client, redirect URI and PKCE challenge), `refresh_token` (the family keeps its scopes;
+  a client with refresh token rotation gets a new refresh token too, and needs no
+  ALLOW_REFRESH_TOKEN_AUTH, which rotation excludes: "The token endpoint [...] has a
+  refresh_token grant type that issues new ID, access, and optionally (with refresh token
+  rotation) refresh tokens", amazon-cognito-user-pools-using-the-refresh-token.md) and
+  `client_credentials` (an app client with a secret; resource-server scopes only; an access
   token only). Clients authenticate with HTTP Basic or `client_secret_post`, never both. The
   pool's pre token generation function shapes the tokens: TokenGeneration_HostedAuth for the
   code and implicit grants, _RefreshTokens for a refresh, _ClientCredentials (version 3 only,
@@ -34,10 +38,12 @@ from cognito_emulator.exceptions import (
     InvalidLambdaResponseException,
     InvalidParameterException,
     NotAuthorizedException,
+    RefreshTokenReuseException,
     UnexpectedLambdaException,
     UserLambdaValidationException,
 )
-from cognito_emulator.flows.authentication import lifetimes_of, principal_of
+from cognito_emulator.flows.refresh import rotation_grace_seconds
+from cognito_emulator.flows.token_subjects import lifetimes_of, principal_of
 from cognito_emulator.moto_adapter import AppClient, MotoAdapter, Pool, User
 from cognito_emulator.oauth import (
     AuthorizationCodes,
@@ -162,25 +168,31 @@ class OAuthGrantFlows:
             raise OAuthError(
                 "invalid_request", "refresh_token is required for grant_type=refresh_token."
             )
-        try:
-            policy.check_auth_flow(client, "REFRESH_TOKEN_AUTH", policy.USER_AUTH_FLOWS)
-        except InvalidParameterException:
-            raise OAuthError(
-                "unauthorized_client", "The app client does not allow refreshing tokens."
-            ) from None
+        rotation = rotation_grace_seconds(client)
+        if rotation is None:
+            try:
+                policy.check_auth_flow(client, "REFRESH_TOKEN_AUTH", policy.USER_AUTH_FLOWS)
+            except InvalidParameterException:
+                raise OAuthError(
+                    "unauthorized_client", "The app client does not allow refreshing tokens."
+                ) from None
         family = self.tokens.ledger.by_refresh_token(refresh_token)
         if family is None or family.client_id != client.id or family.pool_id != pool.id:
             raise OAuthError("invalid_grant", "Invalid refresh token.")
         try:
-            self.tokens.ensure_refreshable(family)
-        except NotAuthorizedException as error:
+            self.tokens.ensure_refreshable(family, refresh_token)
+        except (NotAuthorizedException, RefreshTokenReuseException) as error:
             raise OAuthError("invalid_grant", error.message) from None
         user = self._enabled_user(pool, family.username)
         customization = self._user_token_customization(
             pool, client, user, "TokenGeneration_RefreshTokens", family.scopes
         )
         result = self.tokens.refresh(
-            family, principal_of(client, user), lifetimes_of(client), customization
+            family,
+            principal_of(client, user),
+            lifetimes_of(client),
+            customization,
+            rotation_grace_seconds=rotation,
         )
         return _token_response(result)
 

@@ -15,7 +15,9 @@ message is the emulator's own):
   UpdateResourceServer and DeleteResourceServer, which moto lacks.
 - App clients (CreateUserPoolClient, UpdateUserPoolClient): OAuth flows, scopes, callback and
   sign-out URLs, the default redirect URI and the identity providers; a client without OAuth
-  settings is passed to moto untouched.
+  settings is passed to moto untouched. Their RefreshTokenRotation (whether a refresh gives a new
+  refresh token, `flows/refresh.py`) is checked against the API model's enum and range and
+  stored whole, as DescribeUserPoolClient answers it.
 
 A resource server's scopes stay in the AllowedOAuthScopes of the clients that list them when the
 server is deleted (the DeleteResourceServer reference says only that tokens can no longer be
@@ -160,7 +162,7 @@ class OAuthSettingsFlows:
         pool = self.moto.pool(required(body, "UserPoolId"))
         has_secret = bool(body.get("GenerateSecret")) or bool(body.get("ClientSecret"))
         _check_oauth_settings(pool, body, has_secret=has_secret)
-        return self.moto.call("CreateUserPoolClient", body)
+        return self.moto.call("CreateUserPoolClient", _with_refresh_token_rotation(body))
 
     def update_user_pool_client(self, body: dict[str, Any]) -> dict[str, Any]:
         pool = self.moto.pool(required(body, "UserPoolId"))
@@ -171,7 +173,7 @@ class OAuthSettingsFlows:
                 f"User pool client {client_id} does not exist.", code="ResourceNotFoundException"
             )
         _check_oauth_settings(pool, body, has_secret=client.secret is not None)
-        return self.moto.call("UpdateUserPoolClient", body)
+        return self.moto.call("UpdateUserPoolClient", _with_refresh_token_rotation(body))
 
 
 # -- domains ------------------------------------------------------------------------------------
@@ -364,3 +366,55 @@ def _check_urls(urls: Iterable[str], *, fragment_allowed: bool) -> None:
 
 def _invalid_oauth_flow(message: str) -> CognitoError:
     return CognitoError(message, code="InvalidOAuthFlowException")
+
+
+# -- app clients' refresh token rotation ---------------------------------------------------------
+
+
+def _rotation_members() -> Mapping[str, Shape]:
+    """RefreshTokenRotationType's members in botocore's model (their enum and range)."""
+    request = input_shapes()["CreateUserPoolClient"]
+    assert request is not None
+    rotation = request.members["RefreshTokenRotation"]
+    assert isinstance(rotation, StructureShape)
+    return rotation.members
+
+
+def _with_refresh_token_rotation(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The request with its RefreshTokenRotation checked and whole: rotation off when left out
+    (an update, too, "sets it to its default value", API_UpdateUserPoolClient), and
+    RetryGracePeriodSeconds 0 when left out. Cognito describes every client with both members
+    (hashicorp/terraform-provider-aws#47374: it returns "the default disabled
+    refresh_token_rotation object"; #50085: "AWS Cognito automatically defaults
+    RetryGracePeriodSeconds to 0")."""
+    rotation: Mapping[str, Any] = body.get("RefreshTokenRotation") or {}
+    feature = rotation.get("Feature", "DISABLED")
+    grace = rotation.get("RetryGracePeriodSeconds", 0)
+    members = _rotation_members()
+    features: list[str] = members["Feature"].metadata["enum"]
+    least = members["RetryGracePeriodSeconds"].metadata["min"]
+    most = members["RetryGracePeriodSeconds"].metadata["max"]
+    errors: list[str] = []
+    if feature not in features:
+        errors.append(
+            f"Value '{feature}' at 'refreshTokenRotation.feature' failed to satisfy constraint: "
+            f"Member must satisfy enum value set: [{', '.join(features)}]"
+        )
+    grace_path = f"Value '{grace}' at 'refreshTokenRotation.retryGracePeriodSeconds'"
+    if grace < least:
+        errors.append(
+            f"{grace_path} failed to satisfy constraint: Member must have value greater than "
+            f"or equal to {least}"
+        )
+    if grace > most:
+        errors.append(
+            f"{grace_path} failed to satisfy constraint: Member must have value less than or "
+            f"equal to {most}"
+        )
+    if errors:
+        count = f"{len(errors)} validation error{'s' if len(errors) > 1 else ''}"
+        raise InvalidParameterException(f"{count} detected: " + "; ".join(errors))
+    return {
+        **body,
+        "RefreshTokenRotation": {"Feature": feature, "RetryGracePeriodSeconds": grace},
+    }

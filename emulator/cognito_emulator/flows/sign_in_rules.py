@@ -1,6 +1,7 @@
-"""What every sign-in flow (password, SRP, custom challenges, the login page's form) does alike:
-whether a user's account lets them sign in at all, whatever they prove, with Cognito's answers;
-what a sign-in as nobody is told; and running the pool's PreAuthentication function."""
+"""What every sign-in flow (password, SRP, USER_AUTH, custom challenges, the login page's form)
+does alike: whether a user's account lets them sign in at all, whatever they prove, with
+Cognito's answers; what a sign-in as nobody is told; and running the pool's PreAuthentication
+function."""
 
 from __future__ import annotations
 
@@ -67,3 +68,24 @@ def pre_authenticated(
     )
     # The function ran with the backend's lock let go: the user may have changed or gone.
     return users.find(pool, user.username) if user is not None else None
+
+
+def signing_in(
+    triggers: PoolTriggers,
+    users: UserDirectory,
+    pool: Pool,
+    client: AppClient,
+    username: str,
+    validation_data: dict[str, str] | None,
+) -> User | None:
+    """Who a sign-in that starts with a username alone (USER_SRP_AUTH, USER_AUTH) is for, once
+    PreAuthentication has run: a user who may sign in, or None for nobody where the client hides
+    user existence (the flow then goes on as a decoy); else UserNotFoundException."""
+    user = pre_authenticated(
+        triggers, users, pool, client, username, users.find(pool, username), validation_data
+    )
+    if user is None and not policy.prevents_user_existence_errors(client):
+        raise UserNotFoundException(USER_NOT_FOUND)
+    if user is not None:
+        check_can_sign_in(user)
+    return user

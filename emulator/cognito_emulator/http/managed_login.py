@@ -1,10 +1,11 @@
 """A pool's managed login pages, on Cognito's paths under the pool's domain mount.
 
 `GET /oauth2/authorize`; `GET|POST /login`, `/signup`, `/confirmUser`, `/forgotPassword`,
-`/confirmForgotPassword`, `/forceChangePassword`; `POST /resendcode`; `GET /logout`. The rules
-are in `flows/managed_login.py` and `flows/authorize_request.py`; this module reads requests,
-checks the forms' CSRF token, keeps the cookies and renders the pages (plain HTML forms, inline
-CSS, no script).
+`/confirmForgotPassword`, `/forceChangePassword`, and the challenges after the password: `/mfa`
+(an MFA code), `/selectMfaType`, `/mfaSetup` (an authenticator app); `POST /resendcode`;
+`GET /logout`. The rules are in `flows/managed_login.py` and `flows/authorize_request.py`; this
+module reads requests, checks the forms' CSRF token, keeps the cookies and renders the pages
+(plain HTML forms, inline CSS, no script).
 
 - Session: the `cognito` cookie (HttpOnly, SameSite=Lax, Path = the domain's mount, one hour)
   holds an opaque id of a server-side login session.
@@ -151,7 +152,7 @@ def _submitted(
     try:
         return submit(flows, page, form)
     except FormProblem as problem:
-        return flows.form_page(page), problem.message
+        return problem.info or flows.form_page(page), problem.message
 
 
 # -- reading requests -----------------------------------------------------------------------------
@@ -362,6 +363,28 @@ ROUTES: list[BaseRoute] = [
             "managed_login/force_change_password.html",
             Flows.new_password_page,
             Flows.force_change_password,
+        ),
+        methods=["GET", "POST"],
+    ),
+    Route(
+        "/mfa",
+        form_page("mfa", "managed_login/mfa.html", Flows.mfa_page, Flows.answer_mfa),
+        methods=["GET", "POST"],
+    ),
+    Route(
+        "/selectMfaType",
+        form_page(
+            "selectMfaType",
+            "managed_login/select_mfa_type.html",
+            Flows.select_mfa_type_page,
+            Flows.select_mfa_type,
+        ),
+        methods=["GET", "POST"],
+    ),
+    Route(
+        "/mfaSetup",
+        form_page(
+            "mfaSetup", "managed_login/mfa_setup.html", Flows.mfa_setup_page, Flows.set_up_mfa
         ),
         methods=["GET", "POST"],
     ),

@@ -12,7 +12,6 @@ unrecognizable answer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -37,6 +36,10 @@ CustomMessageSource = Literal[
 CODE_PARAMETER = CODE_PLACEHOLDER
 LINK_PARAMETER = "{##Click Here##}"
 DEFAULT_SUBJECT = "Your verification code"
+# Sign-in and MFA codes without a template of the pool's (our wording: Cognito's default is
+# not documented).
+DEFAULT_AUTHENTICATION_MESSAGE = "Your authentication code is {####}. "
+DEFAULT_AUTHENTICATION_SUBJECT = "Your authentication code"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +50,24 @@ class MessageText:
     subject: str | None
 
 
-def pool_message(settings: Mapping[str, Any], medium: Medium) -> MessageText:
-    """The pool's own verification message (VerificationMessageTemplate, else the older
-    EmailVerificationMessage / SmsVerificationMessage members, else Cognito's default)."""
+def pool_message(pool: Pool, medium: Medium, source: CustomMessageSource) -> MessageText:
+    """The pool's own text for a message from `source`. Sign-in and MFA codes
+    (CustomMessage_Authentication) use SmsMfaConfiguration's SmsAuthenticationMessage (or the
+    pool's SmsAuthenticationMessage) and EmailMfaConfiguration's Message and Subject
+    (SetUserPoolMfaConfig); every other code the verification message (VerificationMessageTemplate,
+    else the older EmailVerificationMessage / SmsVerificationMessage members), else Cognito's
+    default."""
+    settings = pool.settings
+    if source == "CustomMessage_Authentication":
+        if medium == "SMS":
+            sms = pool.sms_mfa_configuration or {}
+            body = sms.get("SmsAuthenticationMessage") or settings.get("SmsAuthenticationMessage")
+            return MessageText(body or DEFAULT_AUTHENTICATION_MESSAGE, None)
+        email = pool.email_mfa_configuration or {}
+        return MessageText(
+            email.get("Message") or DEFAULT_AUTHENTICATION_MESSAGE,
+            email.get("Subject") or DEFAULT_AUTHENTICATION_SUBJECT,
+        )
     template = settings.get("VerificationMessageTemplate") or {}
     if medium == "SMS":
         body = template.get("SmsMessage") or settings.get("SmsVerificationMessage")
@@ -71,7 +89,7 @@ def custom_message(
 ) -> MessageText:
     """The message to send `user` by `medium`: the pool's CustomMessage function's, where it
     gives one, else the pool's own."""
-    default = pool_message(pool.settings, medium)
+    default = pool_message(pool, medium, source)
     request: dict[str, Any] = {
         "userAttributes": user_attributes(user),
         "codeParameter": CODE_PARAMETER,
