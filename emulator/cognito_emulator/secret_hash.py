@@ -11,7 +11,7 @@ import base64
 import hashlib
 import hmac
 
-from cognito_emulator.exceptions import NotAuthorizedException
+from cognito_emulator.exceptions import CognitoError, NotAuthorizedException
 
 
 def compute_secret_hash(client_id: str, client_secret: str, username: str) -> str:
@@ -43,3 +43,20 @@ def require_secret_hash(
     expected = compute_secret_hash(client_id, client_secret, username)
     if not hmac.compare_digest(expected.encode("ascii"), provided.encode("utf-8", "replace")):
         raise NotAuthorizedException(f"Unable to verify secret hash for client {client_id}")
+
+
+def require_client_secret(
+    client_id: str,
+    client_secret: str | None,
+    provided: object,
+    refusal: type[CognitoError] = NotAuthorizedException,
+) -> None:
+    """Refuse a call that authenticates its client with the secret itself (RevokeToken,
+    GetTokensFromRefreshToken) unless `provided` is that secret; `refusal` is the operation's
+    error for it (RevokeToken's is UnauthorizedException)."""
+    if client_secret is None:
+        return
+    if not isinstance(provided, str) or not provided:
+        raise refusal(f"Client {client_id} is configured for secret but secret was not received")
+    if not hmac.compare_digest(provided.encode("utf-8"), client_secret.encode("utf-8")):
+        raise refusal("Invalid client secret")

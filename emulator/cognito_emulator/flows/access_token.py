@@ -26,6 +26,7 @@ from cognito_emulator.exceptions import (
 from cognito_emulator.flows.administration import remove_user
 from cognito_emulator.flows.code_delivery import CodeSender
 from cognito_emulator.moto_adapter import MotoAdapter, Pool, User
+from cognito_emulator.secret_hash import require_client_secret
 from cognito_emulator.tokens import TokenFamily, TokenIssuer
 from cognito_emulator.triggers.invocation import PoolTriggers
 from cognito_emulator.usernames import USER_NOT_FOUND, UserDirectory
@@ -149,12 +150,9 @@ class AccessTokenFlows:
         token = required(body, "Token")
         client_id = required(body, "ClientId")
         _, client = self.moto.pool_of_client(client_id)
-        if client.secret is not None and body.get("ClientSecret") != client.secret:
-            raise UnauthorizedException(
-                f"Client {client_id} is configured for secret but secret was not received"
-                if not body.get("ClientSecret")
-                else "Invalid client secret"
-            )
+        require_client_secret(
+            client_id, client.secret, body.get("ClientSecret"), UnauthorizedException
+        )
         if not policy.token_revocation_enabled(client):
             raise UnsupportedOperationException("Token revocation is not enabled for this client.")
         family = self.tokens.ledger.by_refresh_token(token)

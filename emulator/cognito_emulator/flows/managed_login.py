@@ -62,6 +62,7 @@ from cognito_emulator.flows.mfa_challenges import (
     MfaMethod,
     mfa_step,
     next_step,
+    turn_on_set_up_method,
 )
 from cognito_emulator.flows.mfa_settings import accept_authenticator
 from cognito_emulator.flows.new_password_challenge import (
@@ -395,9 +396,7 @@ class ManagedLoginFlows:
         )
         if refused is not None:
             return refused
-        user.software_token_mfa_enabled = True
-        if user.preferred_mfa is None:
-            user.preferred_mfa = "SOFTWARE_TOKEN_MFA"
+        turn_on_set_up_method(user, "SOFTWARE_TOKEN_MFA")
         self.sessions.end(page.session_id)
         info = self._challenge_info(request.pool, user, challenge)
         return _shown_with(info, lambda: self._signed_in_now(request, user))

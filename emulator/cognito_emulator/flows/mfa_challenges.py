@@ -38,7 +38,7 @@ from typing import Literal
 
 from cognito_emulator import totp
 from cognito_emulator.clock import Clock
-from cognito_emulator.codes import Medium
+from cognito_emulator.codes import CodeBook, Medium, Purpose
 from cognito_emulator.exceptions import CodeMismatchException
 from cognito_emulator.flows.code_delivery import CodeSender
 from cognito_emulator.moto_adapter import Pool, User
@@ -170,10 +170,7 @@ class MfaCodes:
         if method == "SOFTWARE_TOKEN_MFA":
             self._check_totp(user, code)
             return
-        try:
-            self.sender.codes.redeem(pool.id, user.username, "mfa", code)
-        except CodeMismatchException:
-            raise CodeMismatchException(MFA_CODE_MISMATCH) from None
+        redeem_sign_in_code(self.sender.codes, pool, user, "mfa", code)
         if method == "SMS_MFA":
             user.set_attributes([{"Name": "phone_number_verified", "Value": "true"}])
 
@@ -184,3 +181,25 @@ class MfaCodes:
         if step is None or (last is not None and step <= last):
             raise CodeMismatchException(MFA_CODE_MISMATCH)
         user.totp_last_step = step
+
+
+def redeem_sign_in_code(
+    codes: CodeBook, pool: Pool, user: User, purpose: Purpose, code: str
+) -> None:
+    """Accept a code sent to sign `user` in (an MFA code, or a passwordless one-time password)
+    once; a wrong one is answered with the sign-in's message, not the verification codes'."""
+    try:
+        codes.redeem(pool.id, user.username, purpose, code)
+    except CodeMismatchException:
+        raise CodeMismatchException(MFA_CODE_MISMATCH) from None
+
+
+def turn_on_set_up_method(user: User, method: Literal["SOFTWARE_TOKEN_MFA", "EMAIL_OTP"]) -> None:
+    """A method the user set up while signing in (MFA_SETUP: an authenticator app, or an email
+    address) is on from then, and preferred when they had no preference."""
+    if method == "EMAIL_OTP":
+        user.email_mfa_enabled = True
+    else:
+        user.software_token_mfa_enabled = True
+    if user.preferred_mfa is None:
+        user.preferred_mfa = method

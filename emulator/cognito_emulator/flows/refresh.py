@@ -14,7 +14,6 @@ pool's pre token generation function with TokenGeneration_RefreshTokens.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +21,11 @@ from typing import Any
 from cognito_emulator.exceptions import InvalidParameterException, NotAuthorizedException
 from cognito_emulator.flows.token_subjects import lifetimes_of, principal_of
 from cognito_emulator.moto_adapter import AppClient, MotoAdapter, Pool
-from cognito_emulator.secret_hash import require_secret_hash, require_secret_present
+from cognito_emulator.secret_hash import (
+    require_client_secret,
+    require_secret_hash,
+    require_secret_present,
+)
 from cognito_emulator.tokens import ACCESS_SCOPE, TokenFamily, TokenIssuer
 from cognito_emulator.triggers.invocation import PoolTriggers
 from cognito_emulator.triggers.token_generation import user_token_customization
@@ -68,10 +71,11 @@ class RefreshFlows:
     def get_tokens_from_refresh_token(self, body: dict[str, Any]) -> dict[str, Any]:
         """GetTokensFromRefreshToken: new ID and access tokens, and a new refresh token when
         the client rotates them (API_GetTokensFromRefreshToken). A client with a secret sends
-        the secret itself as ClientSecret, not a SECRET_HASH. DeviceKey is not checked: the
+        the secret itself as ClientSecret, not a SECRET_HASH (refused with RevokeToken's messages:
+        Cognito's are not documented). DeviceKey is not checked: the
         emulator does not remember devices."""
         pool, client = self.moto.pool_of_client(required(body, "ClientId"))
-        _require_client_secret(client, body.get("ClientSecret"))
+        require_client_secret(client.id, client.secret, body.get("ClientSecret"))
         refresh_token = required(body, "RefreshToken")
         family = self.tokens.find_refresh_family(refresh_token, client.id)
         metadata = body.get("ClientMetadata")
@@ -111,16 +115,3 @@ class RefreshFlows:
             customization,
             rotation_grace_seconds=rotation_grace_seconds(client),
         )
-
-
-def _require_client_secret(client: AppClient, provided: object) -> None:
-    """A client with a secret must send it. The messages are RevokeToken's, which takes
-    ClientSecret the same way (our choice: Cognito's wording here is not documented)."""
-    if client.secret is None:
-        return
-    if not isinstance(provided, str) or not provided:
-        raise NotAuthorizedException(
-            f"Client {client.id} is configured for secret but secret was not received"
-        )
-    if not hmac.compare_digest(provided.encode("utf-8"), client.secret.encode("utf-8")):
-        raise NotAuthorizedException("Invalid client secret")

@@ -65,6 +65,7 @@ from cognito_emulator.flows.mfa_challenges import (
     MfaStep,
     Step,
     mfa_step,
+    turn_on_set_up_method,
 )
 from cognito_emulator.flows.new_password_challenge import parameter_json
 from cognito_emulator.flows.sign_in_completion import SignInCompletion
@@ -214,16 +215,12 @@ class SignInChallenges:
             if email is not None:
                 return self._email_to_set_up(pool, user, email, pending.options)
             _check_software_token_verified(user)
-            user.software_token_mfa_enabled = True
-            if user.preferred_mfa is None:
-                user.preferred_mfa = "SOFTWARE_TOKEN_MFA"
+            turn_on_set_up_method(user, "SOFTWARE_TOKEN_MFA")
             return None
         method: MfaMethod = challenge_name  # type: ignore[assignment]
         self.codes.check(pool, user, method, required_parameter(responses, CODE_RESPONSE[method]))
         if pending.sets_up_email:
-            user.email_mfa_enabled = True
-            if user.preferred_mfa is None:
-                user.preferred_mfa = "EMAIL_OTP"
+            turn_on_set_up_method(user, "EMAIL_OTP")
         return None
 
     def _email_to_set_up(

@@ -62,7 +62,7 @@ from cognito_emulator.exceptions import (
     UnsupportedOperationException,
 )
 from cognito_emulator.flows.code_delivery import CodeSender
-from cognito_emulator.flows.mfa_challenges import MFA_CODE_MISMATCH
+from cognito_emulator.flows.mfa_challenges import MFA_CODE_MISMATCH, redeem_sign_in_code
 from cognito_emulator.flows.sign_in_challenges import SignInChallenges
 from cognito_emulator.flows.sign_in_completion import SignInCompletion
 from cognito_emulator.flows.sign_in_rules import (
@@ -286,10 +286,7 @@ class UserAuthFlow:
         wrong one (a simulated sign-in has no code, so every answer is wrong)."""
         if user is None:
             raise CodeMismatchException(MFA_CODE_MISMATCH)
-        try:
-            self.codes.codes.redeem(pool.id, user.username, "sign_in", code)
-        except CodeMismatchException:
-            raise CodeMismatchException(MFA_CODE_MISMATCH) from None
+        redeem_sign_in_code(self.codes.codes, pool, user, "sign_in", code)
 
 
 def _reachable(user: User, factor: str) -> bool:
