@@ -27,7 +27,7 @@ import nox
 
 nox.options.download_python = "never"
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "typecheck", "tests", "contract"]
+nox.options.sessions = ["lint", "cfnlint", "typecheck", "tests", "contract"]
 nox.options.reuse_venv = "yes"
 
 KIT_REQUIREMENT = ".[service,dev]"
@@ -172,6 +172,14 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
 
 
+@nox.session
+def cfnlint(session: nox.Session) -> None:
+    """cfn-lint over the kit's CloudFormation template, zero findings (in an environment of
+    its own: cfn-lint only)."""
+    session.install("cfn-lint>=1.51,<2")
+    session.run("cfn-lint", "emulator/cognito_emulator/cloudformation/cognito-kit.yaml")
+
+
 @kit_session
 def typecheck(session: nox.Session) -> None:
     """mypy over the packages."""
@@ -181,7 +189,9 @@ def typecheck(session: nox.Session) -> None:
 @kit_session
 def browser(session: nox.Session) -> None:
     """Headless Chromium checks of Swagger UI (password and authorization-code Authorize,
-    /users/me), the Locust web UI and the emulator's login page."""
+    /users/me), the Locust web UI, the emulator's login page and its web console (live outbox,
+    confirming a user, the token inspector). `-- --update-docs-screenshots` refreshes the
+    console screenshot in docs/ that the README shows."""
     Kit(session).run("python", "-m", "load_tests.browser", *session.posargs)
 
 
@@ -303,6 +313,12 @@ MUTATION_SCOPE = {
     ],
     "cognito_emulator/flows/authorize_request.py": ["x__callback"],  # ... at its callback URL
     "cognito_emulator/http/managed_login.py": ["x__csrf_matches"],  # login forms' CSRF check
+    "cognito_emulator/http/console/guard.py": ["x_guarded_form"],  # the console's forms too
+    "cognito_emulator/state/codec.py": [  # a state file rebuilds records, never runs code...
+        "xǁRecordLoaderǁloads",
+        "xǁ_AllowlistUnpicklerǁfind_class",
+    ],
+    "cognito_emulator/state/files.py": ["x_read_header", "x_read_frames"],  # ... nor is misread
     "cognito_emulator/triggers/token_generation.py": [  # no trigger changes a claim Cognito owns
         "xǁ_Answerǁclaims_to_add",
         "xǁ_Answerǁclaims_to_suppress",

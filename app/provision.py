@@ -1,19 +1,28 @@
-"""`nox -s provision` (`python -m app.provision`): make the service's user pool, write `.env`.
+"""`nox -s provision` (`python -m app.provision`): deploy the service's user pool, write `.env`.
 
-The pool, its resource server, domain, app clients and "admin" group are the kit's one pool
-definition (`cognito_emulator.pool_definition`), the one the emulator bootstraps and the
-contract tests run on; only deletion protection, the domain prefix and the service's URL are
-chosen here. Running it again updates rather than duplicates: the pool of that name is found
-(two of that name stop it before anything changes) and its settings, resource server and app
-clients (found by name) are set to the definition again, keeping their ids and secrets; the
-domain it has is kept; what is missing is created. A first run creates everything.
+The pool is the kit's CloudFormation template (emulator/cognito_emulator/cloudformation/
+cognito-kit.yaml), the one the emulator boots from and `aws cloudformation deploy` deploys as a
+stack: its resource server, domain, app clients and "admin" group. This command deploys that
+template through the cognito-idp API, with the deployer the emulator uses, rather than as a
+CloudFormation stack: it runs the same against the emulator (`--endpoint-url`) and AWS, needs
+no CloudFormation permissions, takes over a pool provisioned before (found by name), and writes
+the app client's secret straight into `.env`. A pool deployed as a stack is the stack's: update
+it with `aws cloudformation deploy` and read its outputs (README), not with this command, which
+would change it behind the stack's back.
+
+Only deletion protection, the domain prefix, the service's URL and the trigger functions are
+chosen here (the template's parameters). Running it again updates rather than duplicates: the
+pool of that name is found (two of that name stop it before anything changes) and its settings,
+resource server and app clients (found by name) are set to the template again, keeping their ids
+and secrets; the domain it has is kept; what is missing is created. A first run creates
+everything.
 
 Against real AWS it uses boto3's usual credentials (environment, profile, SSO, instance role);
 the identity needs cognito-idp:ListUserPools, DescribeUserPool, CreateUserPool, UpdateUserPool,
 SetUserPoolMfaConfig, ListResourceServers, CreateResourceServer, UpdateResourceServer,
-CreateUserPoolDomain, ListUserPoolClients, DescribeUserPoolClient, CreateUserPoolClient,
-UpdateUserPoolClient, ListGroups and CreateGroup. With `--endpoint-url` it provisions the
-emulator instead (dummy credentials if none are configured).
+DescribeUserPoolDomain, CreateUserPoolDomain, ListUserPoolClients, DescribeUserPoolClient,
+CreateUserPoolClient, UpdateUserPoolClient, ListGroups, CreateGroup and UpdateGroup. With
+`--endpoint-url` it provisions the emulator instead (dummy credentials if none are configured).
 
 Lambda triggers, only when asked: `--post-confirmation-arn` and `--pre-token-generation-arn`
 name the service's functions (app/triggers/) as deployed, and the pool calls them (pre token
@@ -37,32 +46,47 @@ secrets).
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 from dotenv import dotenv_values, set_key, unset_key
 
 from cognito_emulator.bootstrap import DOMAINS_PATH
+from cognito_emulator.cloudformation import (
+    Change,
+    DeployedStack,
+    DeployFailed,
+    PoolConflict,
+    TemplateError,
+    boto3_call,
+    find_pool,
+)
+from cognito_emulator.cloudformation.kit_template import (
+    ADMIN_GROUP_RESOURCE,
+    APP_CLIENT,
+    DOMAIN,
+    MACHINE_CLIENT,
+    NO_TRIGGERS,
+    RESOURCE_SERVER,
+    USER_POOL,
+    TriggerFunctions,
+    deploy_kit_template,
+    kit_parameters,
+)
 from cognito_emulator.pool_definition import (
     DEFAULT_CLIENT_NAME,
+    DEFAULT_MACHINE_CLIENT_NAME,
     DEFAULT_POOL_NAME,
     DEFAULT_SERVICE_URL,
-    NO_TRIGGERS,
     PRE_TOKEN_GENERATION_VERSION,
-    RESOURCE_SERVER_IDENTIFIER,
-    Change,
-    PoolChanges,
-    PoolConflict,
-    TriggerFunctions,
-    boto3_call,
     callback_urls,
     domain_prefix_problem,
-    ensure_pool,
     logout_urls,
     service_url_problem,
+    unique_domain_prefix,
 )
 from cognito_emulator.triggers.functions import FUNCTION_ARN
 
@@ -72,6 +96,8 @@ if TYPE_CHECKING:
 ENDPOINT_KEY = "AWS_COGNITO_ENDPOINT_URL"
 DOMAIN_KEY = "AWS_COGNITO_DOMAIN"
 SERVICE_URL_KEY = "SERVICE_PUBLIC_URL"
+# The LambdaConfig member that names no trigger: the custom senders' KMS key.
+NOT_A_TRIGGER = "KMSKeyID"
 OWNER_ONLY = 0o600
 
 
@@ -165,69 +191,93 @@ def provision(
     endpoint_url: str | None = None,
     service_url: str = DEFAULT_SERVICE_URL,
     triggers: TriggerFunctions = NO_TRIGGERS,
-) -> tuple[dict[str, str], PoolChanges]:
-    """Make the pool match the definition (`ensure_pool`), calling the functions `triggers`
-    names by ARN; returns the settings the service needs and what was created, updated or
-    kept. The domain's URL is Cognito's, or the emulator's for an `endpoint_url`.
-    PoolConflict when the account's pools or clients make the pool to update ambiguous."""
-    pool = ensure_pool(
-        boto3_call(client),
-        pool_name=pool_name,
-        client_name=client_name,
-        domain_prefix=domain_prefix,
-        deletion_protection=deletion_protection,
-        service_url=service_url,
-        triggers=triggers,
-    )
-    assert pool.domain_prefix is not None  # ensure_pool gives a pool without a domain one
+) -> tuple[dict[str, str], DeployedStack]:
+    """Deploy the kit's template, calling the functions `triggers` names by ARN; returns the
+    settings the service needs and what was deployed. The domain is the pool's own, else
+    `domain_prefix`, else a unique one; its URL is Cognito's, or the emulator's for an
+    `endpoint_url`. PoolConflict when the account's pools or clients make the pool to update
+    ambiguous, DeployFailed when Cognito refuses."""
+    call = boto3_call(client)
+    if domain_prefix is None:
+        existing = find_pool(call, pool_name)
+        domain_prefix = (existing or {}).get("Domain") or unique_domain_prefix(pool_name)
     region = client.meta.region_name
+    stack = deploy_kit_template(
+        call,
+        region=region,
+        parameters=kit_parameters(
+            pool_name=pool_name,
+            client_name=client_name,
+            machine_client_name=DEFAULT_MACHINE_CLIENT_NAME,
+            service_url=service_url,
+            domain_prefix=domain_prefix,
+            deletion_protection=deletion_protection,
+            triggers=triggers,
+        ),
+    )
+    app_client = stack.resources[APP_CLIENT]
+    machine_client = stack.resources[MACHINE_CLIENT]
     domain_url = (
-        f"{endpoint_url.rstrip('/')}{DOMAINS_PATH}/{pool.domain_prefix}"
+        f"{endpoint_url.rstrip('/')}{DOMAINS_PATH}/{domain_prefix}"
         if endpoint_url
-        else f"https://{pool.domain_prefix}.auth.{region}.amazoncognito.com"
+        else f"https://{domain_prefix}.auth.{region}.amazoncognito.com"
     )
     values = {
         "AWS_REGION": region,
-        "AWS_COGNITO_USER_POOL_ID": pool.user_pool_id,
-        "AWS_COGNITO_APP_CLIENT_ID": pool.client_id,
-        "AWS_COGNITO_APP_CLIENT_SECRET": pool.client_secret,
-        "AWS_COGNITO_MACHINE_CLIENT_ID": pool.machine_client_id,
-        "AWS_COGNITO_MACHINE_CLIENT_SECRET": pool.machine_client_secret,
-        "AWS_COGNITO_ACCEPTED_CLIENT_IDS": pool.machine_client_id,
+        "AWS_COGNITO_USER_POOL_ID": stack.resources[USER_POOL].physical_id,
+        "AWS_COGNITO_APP_CLIENT_ID": app_client.physical_id,
+        "AWS_COGNITO_APP_CLIENT_SECRET": app_client.attributes["ClientSecret"],
+        "AWS_COGNITO_MACHINE_CLIENT_ID": machine_client.physical_id,
+        "AWS_COGNITO_MACHINE_CLIENT_SECRET": machine_client.attributes["ClientSecret"],
+        "AWS_COGNITO_ACCEPTED_CLIENT_IDS": machine_client.physical_id,
         DOMAIN_KEY: domain_url,
         SERVICE_URL_KEY: service_url,
     }
-    return values, pool.changes
+    return values, stack
 
 
 def summary(
     values: dict[str, str],
-    changes: PoolChanges,
+    stack: DeployedStack,
     env_file: Path,
     triggers: TriggerFunctions = NO_TRIGGERS,
 ) -> list[str]:
     """What was created, updated or kept, the triggers the pool calls (and those it no longer
     does), and where the settings went (no secrets)."""
     service_url = values[SERVICE_URL_KEY]
-    parts: list[tuple[Change | None, str]] = [
-        (changes.pool, f"user pool {values['AWS_COGNITO_USER_POOL_ID']} in {values['AWS_REGION']}"),
-        (changes.resource_server, f"resource server {RESOURCE_SERVER_IDENTIFIER}"),
-        (changes.domain, f"domain {values[DOMAIN_KEY]}"),
+    deployed = stack.resources
+    parts: list[tuple[Change, str]] = [
         (
-            changes.app_client,
+            deployed[USER_POOL].change,
+            f"user pool {values['AWS_COGNITO_USER_POOL_ID']} in {values['AWS_REGION']}",
+        ),
+        (
+            deployed[RESOURCE_SERVER].change,
+            f"resource server {deployed[RESOURCE_SERVER].physical_id}",
+        ),
+        (deployed[DOMAIN].change, f"domain {values[DOMAIN_KEY]}"),
+        (
+            deployed[APP_CLIENT].change,
             f"app client {values['AWS_COGNITO_APP_CLIENT_ID']} (secret written, not shown)",
         ),
         (
-            changes.machine_client,
+            deployed[MACHINE_CLIENT].change,
             f"machine client {values['AWS_COGNITO_MACHINE_CLIENT_ID']} (secret written, not shown)",
         ),
-        *((change, f"group {name}") for name, change in changes.groups),
+        (
+            deployed[ADMIN_GROUP_RESOURCE].change,
+            f"group {deployed[ADMIN_GROUP_RESOURCE].physical_id}",
+        ),
     ]
+    pool = deployed[USER_POOL]
+    removed = _triggers_removed(
+        (pool.previous or {}).get("LambdaConfig") or {}, pool.properties.get("LambdaConfig") or {}
+    )
     return [
-        *(f"{change.capitalize()} {part}" for change, part in parts if change is not None),
+        *(f"{change.capitalize()} {part}" for change, part in parts),
         f"Sign-in returns to {' or '.join(callback_urls(service_url))}",
         f"Sign-out returns to {' '.join(logout_urls(service_url))}",
-        *_trigger_lines(triggers, changes.triggers_removed),
+        *_trigger_lines(triggers, removed),
         f"Settings written to {env_file}",
     ]
 
@@ -241,6 +291,21 @@ def _trigger_lines(triggers: TriggerFunctions, removed: Sequence[str]) -> list[s
     if removed:
         lines.append(f"Removed triggers {', '.join(removed)} (not asked for this time)")
     return lines
+
+
+def _triggers_removed(had: Mapping[str, Any], has: Mapping[str, Any]) -> list[str]:
+    """The triggers of LambdaConfig `had` that LambdaConfig `has` does not set."""
+    return sorted(_trigger_names(had) - _trigger_names(has))
+
+
+def _trigger_names(lambda_config: Mapping[str, Any]) -> set[str]:
+    """The triggers a LambdaConfig sets, PreTokenGenerationConfig read as PreTokenGeneration
+    (both name the one function)."""
+    return {
+        "PreTokenGeneration" if name == "PreTokenGenerationConfig" else name
+        for name in lambda_config
+        if name != NOT_A_TRIGGER
+    }
 
 
 def update_env_file(path: Path, values: dict[str, str], *, remove: Sequence[str] = ()) -> None:
@@ -268,7 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pre_token_generation=args.pre_token_generation_arn,
     )
     try:
-        values, changes = provision(
+        values, stack = provision(
             idp_client(args.region, args.endpoint_url),
             pool_name=args.pool_name,
             client_name=args.client_name,
@@ -278,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             service_url=args.service_url,
             triggers=triggers,
         )
-    except (BotoCoreError, ClientError, PoolConflict) as error:
+    except (BotoCoreError, ClientError, PoolConflict, DeployFailed, TemplateError) as error:
         print(f"provision: {error}", file=sys.stderr)
         return 1
     if args.endpoint_url:
@@ -287,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         # Real AWS: a leftover emulator endpoint would silently send the service elsewhere.
         update_env_file(args.env_file, values, remove=[ENDPOINT_KEY])
-    print("\n".join(summary(values, changes, args.env_file, triggers)))
+    print("\n".join(summary(values, stack, args.env_file, triggers)))
     return 0
 
 

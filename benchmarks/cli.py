@@ -24,7 +24,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks import cognito_servers, memory, oauth_flows, service, trigger_cost, verification
+from benchmarks import (
+    cognito_servers,
+    memory,
+    oauth_flows,
+    service,
+    state_dir,
+    trigger_cost,
+    verification,
+)
 from benchmarks.http_load import load_generator_name
 from benchmarks.report import LEGEND, Row, document, render_table, verdict_lines
 from benchmarks.servers import (
@@ -37,7 +45,7 @@ from benchmarks.servers import (
     stop_all,
 )
 
-SECTIONS = ("emulator", "oauth", "triggers", "service", "verify", "memory")
+SECTIONS = ("emulator", "state", "oauth", "triggers", "service", "verify", "memory")
 DEFAULT_OUT = Path("bench-results/latest.json")
 
 
@@ -75,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="The kit against its peers: emulator vs moto_server (and cognito-local), "
+        "the emulator with --state-dir vs in memory and moto_server, "
         "the emulator's OAuth token endpoint vs InitiateAuth, a login's cost with an in-process "
         "Lambda trigger vs without, service /users/me vs /healthz, "
         "token verification cost, emulator memory.",
@@ -194,6 +203,16 @@ class Runner:
             "signs with a fixed key: its column is for scale, not a like-for-like comparison"
         )
         return server, workload
+
+    def durable_state(self) -> None:
+        results, state_bytes = state_dir.measure(
+            self.workdir,
+            rounds=self.plan.rounds,
+            seconds=self.plan.seconds,
+            warmup_seconds=self.plan.warmup_seconds,
+        )
+        self.rows += state_dir.rows(results)
+        self.sections["state_dir"] = state_dir.to_json(results, state_bytes)
 
     def oauth(self) -> None:
         """client_credentials and authorization-code round trips beside InitiateAuth."""
@@ -315,6 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     runner = Runner(plan, workdir.resolve())
     sections: dict[str, Callable[[], None]] = {
         "emulator": runner.emulator_vs_moto,
+        "state": runner.durable_state,
         "oauth": runner.oauth,
         "triggers": runner.triggers,
         "service": runner.service,

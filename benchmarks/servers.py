@@ -24,15 +24,22 @@ from urllib.parse import urlsplit
 import boto3
 
 from cognito_emulator.bootstrap import PoolConfig
-from cognito_emulator.pool_definition import (
-    boto3_call,
-    group_requests,
-    user_pool_client_request,
-    user_pool_request,
+from cognito_emulator.cloudformation import Template, boto3_call, template_from_body
+from cognito_emulator.cloudformation.kit_template import (
+    APP_CLIENT,
+    DOMAIN,
+    MACHINE_CLIENT,
+    RESOURCE_SERVER,
+    USER_POOL,
+    deploy_kit_template,
+    kit_parameters,
+    kit_template,
 )
+from cognito_emulator.pool_definition import DEFAULT_POOL_NAME
 from devstack.ports import free_port
 
 HOST = "127.0.0.1"
+DURABLE_EMULATOR = "emulator-state-dir"
 REGION = "us-east-1"
 COGNITO_LOCAL_PACKAGE = "cognito-local@^5"
 CHECKOUT = Path(__file__).resolve().parent.parent
@@ -132,20 +139,25 @@ def read_env_file(path: Path) -> dict[str, str]:
     return {key.strip(): value.strip() for key, value in pairs}
 
 
-def start_emulator(workdir: Path, lambdas: Mapping[str, str] | None = None) -> ServerProcess:
+def start_emulator(
+    workdir: Path, lambdas: Mapping[str, str] | None = None, *, state_dir: Path | None = None
+) -> ServerProcess:
     """`python -m cognito_emulator` as a user runs it: its bootstrap, settings from --env-file;
     `lambdas` ({NAME: "module:function"}) as its `--lambda` options, the modules imported from
-    this checkout."""
+    this checkout; with `state_dir`, durable (`--state-dir`, named DURABLE_EMULATOR)."""
     port = free_port()
-    env_file = workdir / "cognito_emulator.env"
+    name = "emulator" if state_dir is None else DURABLE_EMULATOR
+    env_file = workdir / f"{name}.env"
     command = [
         sys.executable, "-m", "cognito_emulator", "--host", HOST, "--port", str(port),
         "--env-file", str(env_file),
     ]  # fmt: skip
-    for name, reference in (lambdas or {}).items():
-        command += ["--lambda", f"{name}={reference}"]
+    if state_dir is not None:
+        command += ["--state-dir", str(state_dir)]
+    for function, reference in (lambdas or {}).items():
+        command += ["--lambda", f"{function}={reference}"]
     env = checkout_on_python_path() if lambdas else None
-    server = _spawn("emulator", command, workdir, port, env=env)
+    server = _spawn(name, command, workdir, port, env=env)
     server.wait_until_answering("/_emulator/health")
     deadline = time.monotonic() + 10
     while not env_file.exists() and time.monotonic() < deadline:
@@ -255,25 +267,60 @@ def cognito_idp_client(endpoint_url: str) -> Any:
     )
 
 
-def bootstrap_with_boto3(
-    endpoint_url: str, lambda_config: Mapping[str, str] | None = None
-) -> PoolConfig:
-    """The emulator's bootstrap pool and app client, created through boto3 on another server:
-    the definition's password side only (cognito-local has no resource servers, and the OAuth
-    section measures the emulator alone); with `lambda_config` as its triggers, if given."""
-    call = boto3_call(cognito_idp_client(endpoint_url))
-    request = user_pool_request()
+# What the benchmark servers' pool leaves out of the kit's template: what cognito-local lacks
+# (resource servers, domains, SetUserPoolMfaConfig), and the OAuth side, which only the
+# emulator's section measures.
+LEFT_OUT_RESOURCES = (RESOURCE_SERVER, DOMAIN, MACHINE_CLIENT)
+LEFT_OUT_POOL_PROPERTIES = ("MfaConfiguration", "EnabledMfas")
+OAUTH_PROPERTIES = (
+    "AllowedOAuthFlowsUserPoolClient",
+    "AllowedOAuthFlows",
+    "AllowedOAuthScopes",
+    "CallbackURLs",
+    "LogoutURLs",
+    "SupportedIdentityProviders",
+)
+
+
+def password_side_template(lambda_config: Mapping[str, str] | None = None) -> Template:
+    """The kit's template less `LEFT_OUT_RESOURCES`, the pool's MFA and the app client's OAuth
+    side; with `lambda_config` as the pool's triggers, if given."""
+    body = kit_template().edited_body()
+    resources = body["Resources"]
+    for logical_id in LEFT_OUT_RESOURCES:
+        del resources[logical_id]
+    pool = resources[USER_POOL]["Properties"]
+    for name in LEFT_OUT_POOL_PROPERTIES:
+        del pool[name]
     if lambda_config:
-        request["LambdaConfig"] = dict(lambda_config)
-    pool_id = call("CreateUserPool", request)["UserPool"]["Id"]
-    client = call("CreateUserPoolClient", user_pool_client_request(pool_id))["UserPoolClient"]
-    for group in group_requests(pool_id):
-        call("CreateGroup", group)
+        pool["LambdaConfig"] = dict(lambda_config)
+    client = resources[APP_CLIENT]["Properties"]
+    for name in OAUTH_PROPERTIES:
+        del client[name]
+    del body["Outputs"]  # they name the machine client and the domain
+    return template_from_body(body, "cognito-kit (password side)")
+
+
+def bootstrap_with_boto3(
+    endpoint_url: str,
+    lambda_config: Mapping[str, str] | None = None,
+    pool_name: str = DEFAULT_POOL_NAME,
+) -> PoolConfig:
+    """The emulator's bootstrap pool and app client, deployed through boto3 on another server:
+    the template's password side only (`password_side_template`). A pool of `pool_name` that
+    exists already is updated, as deploying does."""
+    stack = deploy_kit_template(
+        boto3_call(cognito_idp_client(endpoint_url)),
+        region=REGION,
+        parameters=kit_parameters(pool_name=pool_name, deletion_protection=False),
+        template=password_side_template(lambda_config),
+    )
+    app_client = stack.resources[APP_CLIENT]
     return PoolConfig(
         region=REGION,
-        user_pool_id=pool_id,
-        client_id=client["ClientId"],
-        client_secret=client["ClientSecret"],
+        user_pool_id=stack.resources[USER_POOL].physical_id,
+        client_id=app_client.physical_id,
+        client_secret=app_client.attributes["ClientSecret"],
         endpoint_url=endpoint_url,
     )
 

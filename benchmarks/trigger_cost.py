@@ -38,6 +38,10 @@ from cognito_emulator.secret_hash import compute_secret_hash
 
 TRIGGER_FUNCTION = "bench-pre-authentication"
 REFUSING_FUNCTION = "bench-pre-authentication-refuses"
+# One pool each: bootstrapping deploys the kit's template, which finds a pool by its name.
+REFUSING_POOL = "bench-refusing"
+TRIGGERED_POOL = "bench-triggered"
+PLAIN_POOL = "bench-plain"
 # The emulator's --lambda options: NAME -> module:function.
 LAMBDAS = {
     TRIGGER_FUNCTION: f"{__name__}:pre_authentication",
@@ -71,7 +75,9 @@ def function_arn(name: str) -> str:
 def check_trigger_runs(endpoint_url: str, refusing_function: str = REFUSING_FUNCTION) -> None:
     """A login on a pool whose PreAuthentication function refuses must be refused."""
     pool = bootstrap_with_boto3(
-        endpoint_url, {"PreAuthentication": function_arn(refusing_function)}
+        endpoint_url,
+        {"PreAuthentication": function_arn(refusing_function)},
+        pool_name=REFUSING_POOL,
     )
     boto = cognito_idp_client(endpoint_url)
     boto.admin_create_user(
@@ -106,9 +112,11 @@ def prepare_pools(server: ServerProcess) -> dict[str, Workload]:
     """The two pools' workloads on the one emulator, after checking that the trigger runs."""
     check_trigger_runs(server.endpoint_url)
     triggered = bootstrap_with_boto3(
-        server.endpoint_url, {"PreAuthentication": function_arn(TRIGGER_FUNCTION)}
+        server.endpoint_url,
+        {"PreAuthentication": function_arn(TRIGGER_FUNCTION)},
+        pool_name=TRIGGERED_POOL,
     )
-    plain = bootstrap_with_boto3(server.endpoint_url)
+    plain = bootstrap_with_boto3(server.endpoint_url, pool_name=PLAIN_POOL)
     return {
         WITHOUT_TRIGGER: prepare(replace(server, name=WITHOUT_TRIGGER, pool=plain), CLIENTS),
         WITH_TRIGGER: prepare(replace(server, name=WITH_TRIGGER, pool=triggered), CLIENTS),

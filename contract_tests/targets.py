@@ -24,8 +24,14 @@ import httpx
 import pytest
 from botocore.config import Config
 
+from cognito_emulator.cloudformation import boto3_call
+from cognito_emulator.cloudformation.kit_template import (
+    APP_CLIENT,
+    USER_POOL,
+    deploy_kit_template,
+    kit_parameters,
+)
 from cognito_emulator.login_page_client import LoginPageClient, is_loopback
-from cognito_emulator.pool_definition import boto3_call, create_pool
 from contract_tests.secret_hash import reference_secret_hash
 from devstack.ports import free_port
 
@@ -196,14 +202,26 @@ def local_client(endpoint_url: str, region: str) -> CognitoIdentityProviderClien
 
 
 def provision_pool(client: CognitoIdentityProviderClient, name: str) -> tuple[str, str, str]:
-    """Creates the kit's pool as the emulator bootstraps it; (pool, client, secret).
+    """Deploys the kit's template as the emulator bootstraps it, but without a domain (plain
+    moto serves none); (pool, client, secret).
 
-    The very requests the emulator's bootstrap sends (`cognito_emulator.pool_definition`), here
-    through boto3: a difference between moto and the emulator is then a difference in the server,
-    not in the setup.
+    The very template and deployer the emulator's bootstrap uses, here through boto3: a
+    difference between moto and the emulator is then a difference in the server, not in the
+    setup. The name is new each run, so the deployment creates everything.
     """
-    created = create_pool(boto3_call(client), pool_name=name, client_name=f"{name}-client")
-    return created.user_pool_id, created.client_id, created.client_secret
+    stack = deploy_kit_template(
+        boto3_call(client),
+        region=client.meta.region_name,
+        parameters=kit_parameters(
+            pool_name=name, client_name=f"{name}-client", deletion_protection=False
+        ),
+    )
+    app_client = stack.resources[APP_CLIENT]
+    return (
+        stack.resources[USER_POOL].physical_id,
+        app_client.physical_id,
+        app_client.attributes["ClientSecret"],
+    )
 
 
 class MotoServerProcess:

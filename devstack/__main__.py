@@ -4,13 +4,23 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from app.triggers import POST_CONFIRMATION_FUNCTION, PRE_TOKEN_GENERATION_FUNCTION
 from devstack.admin import AdminCommandError, make_admin
-from devstack.stack import Stack, StackStartError, default_log_dir, env_file_path
+from devstack.fresh import FreshStartError, start_fresh
+from devstack.stack import (
+    DEFAULT_DATABASE_URL,
+    DEFAULT_STATE_DIR,
+    Stack,
+    StackStartError,
+    default_log_dir,
+    env_file_path,
+)
 
 DEFAULT_SERVICE_PORT = 8000
 
@@ -32,16 +42,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers (1)")
     parser.add_argument("--database-url", help="default: $DATABASE_URL or sqlite:///./app.db")
     parser.add_argument("--fixed-code", help="every confirmation code equals this (load runs)")
-    args = parser.parse_args(argv)
-
-    stack = Stack(
-        host=args.host,
-        service_port=args.port,
-        emulator_port=args.emulator_port,
-        workers=args.workers,
-        database_url=args.database_url,
-        fixed_code=args.fixed_code,
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=DEFAULT_STATE_DIR,
+        help=f"where the emulator keeps pools, users and tokens between runs ({DEFAULT_STATE_DIR})",
     )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start over: delete the emulator's state and the SQLite database first (another "
+        "database is kept)",
+    )
+    args = parser.parse_args(argv)
+    database_url = args.database_url or os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    if args.fresh:
+        try:
+            removed = start_fresh(args.state_dir, database_url)
+        except FreshStartError as error:
+            print(f"devstack: {error}", file=sys.stderr)
+            return 2
+        print(f"Starting fresh: deleted {', '.join(removed) or 'nothing (nothing was kept)'}")
+
+    try:
+        stack = Stack(
+            host=args.host,
+            service_port=args.port,
+            emulator_port=args.emulator_port,
+            workers=args.workers,
+            database_url=database_url,
+            fixed_code=args.fixed_code,
+            state_dir=args.state_dir,
+        )
+    except ValueError as error:  # the state directory cannot be used: the message says why
+        print(f"devstack: {error}", file=sys.stderr)
+        return 2
     # SIGTERM, even while starting, unwinds like Ctrl-C: the finally below stops the service.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
@@ -63,12 +98,19 @@ def banner(stack: Stack) -> str:
     """What a started stack tells the person who ran it: where things are, how to use them."""
     assert stack.pool is not None
     port = "" if stack.service_port == DEFAULT_SERVICE_PORT else f" --port {stack.service_port}"
+    state = (
+        "in memory (gone when the stack stops)"
+        if stack.state_dir is None
+        else f"{stack.state_dir}  (kept between runs, as is the database; --fresh starts over)"
+    )
     return (
         f"Service:   {stack.public_url}  (Swagger UI: {stack.public_url}/docs)\n"
-        f"Emulator:  {stack.emulator_url}  (outbox: {stack.emulator_url}/_emulator/outbox)\n"
+        f"Emulator:  {stack.emulator_url}  (console: {stack.emulator_url}/_emulator/, "
+        f"codes sent: {stack.emulator_url}/_emulator/messages)\n"
         f"Pool:      {stack.pool.user_pool_id}  client {stack.pool.client_id}\n"
         f"Login:     {stack.pool.login_url}  (the pool's login page)\n"
         f"Database:  {stack.database_url}\n"
+        f"State:     {state}\n"
         f"Triggers:  {POST_CONFIRMATION_FUNCTION}, {PRE_TOKEN_GENERATION_FUNCTION}  (app/triggers/,"
         " run in this process)\n"
         f"Log:       {stack.service_log}  (the service's: why a request failed)\n"

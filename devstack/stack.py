@@ -31,13 +31,15 @@ from app.triggers import POST_CONFIRMATION_FUNCTION, PRE_TOKEN_GENERATION_FUNCTI
 from app.triggers.post_confirmation import PostConfirmation
 from app.triggers.pre_token_generation import AdminScopes
 from cognito_emulator import EmulatorServer, PoolConfig
-from cognito_emulator.pool_definition import TriggerFunctions
+from cognito_emulator.cloudformation.kit_template import TriggerFunctions
 from cognito_emulator.server import KEEP_ALIVE_SECONDS
 
 # The service runs from the checkout (it is not installed; see pyproject.toml).
 CHECKOUT = Path(app.__file__).resolve().parent.parent
 
 DEFAULT_DATABASE_URL = "sqlite:///./app.db"
+# Where `nox -s dev` keeps the emulator's pools, users and tokens between runs (beside app.db).
+DEFAULT_STATE_DIR = Path(".devstack/emulator-state")
 OWNER_ONLY = 0o600
 SERVICE_TRIGGERS = TriggerFunctions(
     post_confirmation=POST_CONFIRMATION_FUNCTION,
@@ -77,14 +79,18 @@ class Stack:
         fixed_code: str | None = None,
         quotas: str | None = None,
         log_dir: Path | None = None,
+        state_dir: Path | None = None,
     ) -> None:
+        """`state_dir`: the emulator's durable state (`--state-dir`); in memory without one.
+        StateDirError (a ValueError) when that directory cannot be used."""
         self.host = host
         self.service_port = service_port
         self.workers = workers
         self.database_url = database_url or os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
         self.log_dir = log_dir or default_log_dir()
+        self.state_dir = state_dir
         self.emulator = EmulatorServer(
-            host=host, port=emulator_port, fixed_code=fixed_code, quotas=quotas
+            host=host, port=emulator_port, fixed_code=fixed_code, quotas=quotas, state_dir=state_dir
         )
         self.pool: PoolConfig | None = None
         self._post_confirmation: PostConfirmation | None = None

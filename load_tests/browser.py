@@ -11,6 +11,10 @@
    (http://localhost:PORT, as SERVICE_PUBLIC_URL and the pool's callback URLs say): signed out
    of the pool through /auth/logout, Authorize opens the pool's login page, the sign-in comes
    back through /docs/oauth2-redirect and /auth/token, and GET /users/me answers 200.
+5. The emulator's web console: its root URL lands on the console; the outbox page shows the
+   code of a sign-up made through the API without being reloaded; the new user is confirmed
+   from their page; a token pasted into the inspector is verified. `--update-docs-screenshots`
+   also copies the outbox screenshot to docs/ for the README.
 
 Chromium and chromedriver are Debian's (installed with apt-get when missing and run as root);
 selenium drives them. Screenshots go to the out folder. Chromium gets the flags that keep it
@@ -66,6 +70,9 @@ OFFLINE_FLAGS = [
     "--disable-dev-shm-usage", "--window-size=1400,1100",
 ]  # fmt: skip
 WAIT_SECONDS = 20
+# How soon the console's outbox page must show a code sent while it is open.
+LIVE_OUTBOX_SECONDS = 5
+DOCS_SCREENSHOT = REPO_ROOT / "docs" / "console-outbox.png"
 # What Cognito's login page says to a wrong password (and to an unknown user, alike).
 WRONG_PASSWORD_MESSAGE = "Incorrect username or password."
 
@@ -348,6 +355,107 @@ def _replace_text(field: WebElement, text: str) -> None:
     field.send_keys(text)
 
 
+def check_console(driver: WebDriver, target: Target, out: Path, *, update_docs: bool) -> str:
+    """The emulator's web console as a person uses it: the root URL leads there; the outbox
+    page, left open, shows a sign-up's code within LIVE_OUTBOX_SECONDS without a reload; the
+    user is confirmed from their page; the inspector verifies a token of theirs."""
+    console = f"{target.emulator_url}/_emulator/"
+    driver.get(target.emulator_url)
+    try:
+        WebDriverWait(driver, WAIT_SECONDS).until(lambda _: driver.current_url == console)
+    except TimeoutException:
+        raise BrowserCheckFailed(f"the emulator's root URL led to {driver.current_url}") from None
+    pool_id = target.cognito.user_pool_id
+    _visible(driver, f"//td/code[normalize-space()='{pool_id}']", "the pool", By.XPATH)
+    remote = remote_assets(driver.page_source)
+    if remote:
+        raise BrowserCheckFailed(f"the console loads assets from elsewhere: {remote}")
+    driver.get_screenshot_as_file(str(out / "console-home.png"))
+
+    admin = target.cognito.admin_client()
+    client_id = admin.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="console-check",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    username, password = (
+        f"console-{secrets.token_hex(4)}",
+        f"Console-{secrets.token_urlsafe(9)}-9a!",
+    )
+    driver.get(f"{console}messages?{urlencode({'pool_id': pool_id})}")
+    _wait_for_text(driver, "#live", "Live", "the outbox page's live status")
+    driver.execute_script("window.notReloaded = true;")
+    admin.sign_up(
+        ClientId=client_id,
+        Username=username,
+        Password=password,
+        UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"}],
+    )
+    code = _sent_code(target.emulator_url, pool_id, username)
+    newest = "#messages article:first-child .code"
+    try:
+        WebDriverWait(driver, LIVE_OUTBOX_SECONDS).until(
+            expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, newest), code)
+        )
+    except TimeoutException:
+        raise BrowserCheckFailed(
+            f"the outbox page did not show the code {code} within {LIVE_OUTBOX_SECONDS} s"
+        ) from None
+    if not driver.execute_script("return window.notReloaded === true;"):
+        raise BrowserCheckFailed("the outbox page reloaded itself to show the code")
+    copy = _visible(driver, "#messages article:first-child button.copy", "the Copy button")
+    copy.click()
+    WebDriverWait(driver, WAIT_SECONDS).until(lambda _: copy.text != "Copy")
+    outbox_screenshot = out / "console-outbox.png"
+    driver.get_screenshot_as_file(str(outbox_screenshot))
+
+    user_link = f"//*[@id='messages']/article[1]//a[normalize-space()='{username}']"
+    _visible(driver, user_link, f"the link to {username}'s page", By.XPATH).click()
+    _visible(driver, "//dd[normalize-space()='UNCONFIRMED']", "the status", By.XPATH)
+    confirm = "//button[normalize-space()='Confirm sign-up']"
+    _visible(driver, confirm, "the Confirm sign-up button", By.XPATH).click()
+    _wait_for_text(driver, "[role=status]", f"Confirmed {username}", "the confirmation")
+    _visible(driver, "//dd[normalize-space()='CONFIRMED']", "the new status", By.XPATH)
+    status = admin.admin_get_user(UserPoolId=pool_id, Username=username)["UserStatus"]
+    if status != "CONFIRMED":
+        raise BrowserCheckFailed(f"the console's Confirm left {username} {status}")
+    driver.get_screenshot_as_file(str(out / "console-user-confirmed.png"))
+
+    tokens = admin.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password},
+    )["AuthenticationResult"]
+    _visible(driver, "//nav/a[normalize-space()='Tokens']", "Tokens in the nav", By.XPATH).click()
+    _visible(driver, "textarea#token", "the token box").send_keys(tokens["AccessToken"])
+    _visible(driver, "//button[normalize-space()='Inspect']", "Inspect", By.XPATH).click()
+    _wait_for_text(driver, "#signature", "Signature verified", "the token's signature")
+    _wait_for_text(driver, "#expiry", "Valid for", "the token's expiry")
+    driver.get_screenshot_as_file(str(out / "console-token.png"))
+    if update_docs:
+        DOCS_SCREENSHOT.parent.mkdir(exist_ok=True)
+        shutil.copyfile(outbox_screenshot, DOCS_SCREENSHOT)
+    return (
+        f"Console: {target.emulator_url} led to it; the outbox showed {username}'s code "
+        f"without a reload; confirmed from the user page; the inspector verified their access "
+        f"token ({outbox_screenshot}{', copied to ' + str(DOCS_SCREENSHOT) if update_docs else ''})"
+    )
+
+
+def _sent_code(emulator_url: str, pool_id: str, username: str) -> str:
+    """The code the emulator sent `username`, from the control API's outbox."""
+    answer = httpx.get(
+        f"{emulator_url}/_emulator/outbox",
+        params={"pool_id": pool_id, "username": username},
+        timeout=10,
+    )
+    messages = answer.json()["messages"]
+    if not messages:
+        raise BrowserCheckFailed(f"the emulator sent {username} no code")
+    code: str = messages[-1]["code"]
+    return code
+
+
 def wait_until_serving(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -381,11 +489,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m load_tests.browser",
         description="Check Swagger UI (Authorize with the password form and through the "
-        "login page, /users/me), the Locust web UI and the emulator's managed login page in "
-        "headless Chromium, with emulator + service running.",
+        "login page, /users/me), the Locust web UI, the emulator's managed login page and its "
+        "web console in headless Chromium, with emulator + service running.",
     )
     parser.add_argument(
         "--out", type=Path, help="screenshots folder (default ./load-results/browser-<timestamp>)"
+    )
+    parser.add_argument(
+        "--update-docs-screenshots",
+        action="store_true",
+        help="also copy the console's outbox screenshot to "
+        f"{DOCS_SCREENSHOT.relative_to(REPO_ROOT)}, where the README shows it",
     )
     args = parser.parse_args(argv)
     out: Path = args.out or Path("load-results") / time.strftime("browser-%Y%m%d-%H%M%S")
@@ -408,6 +522,9 @@ def main(argv: list[str] | None = None) -> int:
                     results.append(check_login_page(driver, target, accounts[0], out))
                     results.append(
                         check_swagger_authorization_code(driver, target, accounts[0], out)
+                    )
+                    results.append(
+                        check_console(driver, target, out, update_docs=args.update_docs_screenshots)
                     )
                 except BrowserCheckFailed:
                     driver.get_screenshot_as_file(str(out / "failure.png"))

@@ -12,12 +12,17 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import jwt
 import pytest
 
-from cognito_emulator.pool_definition import user_pool_client_request, user_pool_request
+from cognito_emulator.cloudformation import boto3_call
+from cognito_emulator.cloudformation.kit_template import (
+    APP_CLIENT,
+    USER_POOL,
+    deploy_kit_template,
+    kit_parameters,
+)
 from contract_tests.cognito.accounts import PASSWORD, Accounts, ContractUser
 from contract_tests.cognito.errors import cognito_error
 from contract_tests.targets import CognitoTarget
@@ -25,21 +30,23 @@ from contract_tests.targets import CognitoTarget
 
 @pytest.fixture
 def insensitive_target(cognito_target: CognitoTarget) -> Iterator[CognitoTarget]:
-    """A pool like the target's, but case insensitive, with an app client with a secret."""
+    """The kit's pool (case insensitive, as its template has it) deployed anew on the target,
+    without a domain, with its app client and secret."""
     name = f"contract-case-insensitive-{uuid.uuid4().hex[:8]}"
     client = cognito_target.client
-    request: dict[str, Any] = {
-        **user_pool_request(name),
-        "UsernameConfiguration": {"CaseSensitive": False},
-    }
-    pool_id = client.create_user_pool(**request)["UserPool"]["Id"]
+    stack = deploy_kit_template(
+        boto3_call(client),
+        region=cognito_target.region,
+        parameters=kit_parameters(pool_name=name, client_name=name, deletion_protection=False),
+    )
+    pool_id = stack.resources[USER_POOL].physical_id
+    app = stack.resources[APP_CLIENT]
     try:
-        app = client.create_user_pool_client(**user_pool_client_request(pool_id, name))
         yield dataclasses.replace(
             cognito_target,
             user_pool_id=pool_id,
-            client_id=app["UserPoolClient"]["ClientId"],
-            client_secret=app["UserPoolClient"]["ClientSecret"],
+            client_id=app.physical_id,
+            client_secret=app.attributes["ClientSecret"],
             jwks_url=cognito_target.jwks_url.replace(cognito_target.user_pool_id, pool_id),
         )
     finally:

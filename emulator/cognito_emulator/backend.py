@@ -16,7 +16,7 @@ from typing import Any
 from cognito_emulator import moto_boundary
 from cognito_emulator.backend_lock import BackendLock
 from cognito_emulator.challenge_sessions import ChallengeSessions
-from cognito_emulator.clock import Clock
+from cognito_emulator.clock import OFFSET_KEY, Clock
 from cognito_emulator.codes import CodeBook
 from cognito_emulator.flows.access_token import AccessTokenFlows
 from cognito_emulator.flows.administration import AdministrationFlows
@@ -40,6 +40,8 @@ from cognito_emulator.moto_adapter import MotoAdapter
 from cognito_emulator.oauth import AuthorizationCodes
 from cognito_emulator.pool_ids import PoolIds
 from cognito_emulator.srp import SrpChallenges
+from cognito_emulator.state.durable import DurableState
+from cognito_emulator.state.records import Touched
 from cognito_emulator.tokens import TokenIssuer, TokenLedger
 from cognito_emulator.triggers import lambda_config as lambda_config_rules
 from cognito_emulator.triggers.functions import TIMEOUT_SECONDS as LAMBDA_TIMEOUT_SECONDS
@@ -61,9 +63,12 @@ class EmulatorBackend:
         clock: Clock | None = None,
         fixed_code: str | None = None,
         keys_dir: Path | None = None,
+        state_dir: Path | None = None,
         lambda_endpoint: str | None = None,
         lambda_timeout_seconds: float = LAMBDA_TIMEOUT_SECONDS,
     ) -> None:
+        """With `state_dir`, the state is loaded from there and every call's changes saved to it
+        (`state/`); StateDirError when that directory cannot be used."""
         moto_boundary.check()
         input_shapes()  # load botocore's model now, not on the first request
         self.region = region
@@ -74,14 +79,17 @@ class EmulatorBackend:
             region=region, endpoint_url=lambda_endpoint, timeout_seconds=lambda_timeout_seconds
         )
         self.triggers = PoolTriggers(self.lambdas, region, self.lock)
-        self._keys = KeyStore(keys_dir)
-        self._ledger = TokenLedger()
+        touched: Touched = set()
+        self._keys = KeyStore(keys_dir, touched=touched)
+        self._ledger = TokenLedger(touched=touched)
         self._tokens = TokenIssuer(region, self._keys, self.clock, self._ledger)
-        self._codes = CodeBook(self.clock, fixed_code=fixed_code)
+        self._codes = CodeBook(self.clock, fixed_code=fixed_code, touched=touched)
         self._srp = SrpChallenges(self.clock)
         self._users = UserDirectory()
         self._authorization_codes = AuthorizationCodes(self.clock)
-        self._moto = MotoAdapter(region, new_pool_id=PoolIds(stable=keys_dir is not None).new)
+        self._moto = MotoAdapter(
+            region, new_pool_id=PoolIds(stable=keys_dir is not None).new, touched=touched
+        )
         pool_settings = PoolSettingsFlows(self._moto)
         triggers = self.triggers
         migration = UserMigrationFlow(self._moto, self._users, triggers)
@@ -178,6 +186,12 @@ class EmulatorBackend:
             "DeleteUserPool": administration.delete_user_pool,
         }
 
+        self.state = DurableState(
+            state_dir, [self.clock, self._keys, self._moto, self._ledger, self._codes], touched
+        )
+        self.state.open()
+        self.lock.before_release = self.state.commit
+
     def dispatch(self, operation: str, body: dict[str, Any]) -> dict[str, Any]:
         """Answer one cognito-idp call; raises only CognitoError for what a caller causes."""
         handler = self._handlers.get(operation)
@@ -238,6 +252,12 @@ class EmulatorBackend:
         self._moto.pool(pool_id).set_lambda_config(config)
         return config
 
+    def advance_clock(self, seconds: object) -> float:
+        """Move the clock (`Clock.advance`: ValueError naming the allowed range); saved."""
+        now = self.clock.advance(seconds)
+        self.state.touched.add(OFFSET_KEY)
+        return now
+
     def rotate_keys(self, pool_id: str) -> str:
         self._moto.pool(pool_id)
         return self._keys.rotate(pool_id)
@@ -257,6 +277,7 @@ class EmulatorBackend:
         self._authorization_codes.clear()
         self.managed_login.clear()
         self.clock.reset()
+        self.state.wipe()
 
     def pool_ids(self) -> list[str]:
         return self._moto.pool_ids()

@@ -4,13 +4,16 @@ moto's state is not thread-safe, so the backend runs one call at a time. A trigg
 though, may call the emulator back (a PostConfirmation handler adding the user to a group with
 AdminAddUserToGroup, say): it runs with the lock released, as a real function runs while Cognito
 serves other requests, and the flow takes the lock back before it applies the answer.
+
+Whoever lets the lock go first runs `before_release` (durable state's commit): what the call
+changed is saved before another call can see it, and before its caller gets the answer.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import TracebackType
 
 
@@ -20,6 +23,7 @@ class BackendLock:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._owner: int | None = None
+        self.before_release: Callable[[], None] = _nothing
 
     def __enter__(self) -> BackendLock:
         self._lock.acquire()
@@ -32,8 +36,11 @@ class BackendLock:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._owner = None
-        self._lock.release()
+        try:
+            self.before_release()
+        finally:
+            self._owner = None
+            self._lock.release()
 
     @contextlib.contextmanager
     def released(self) -> Iterator[None]:
@@ -42,6 +49,7 @@ class BackendLock:
         if self._owner != threading.get_ident():
             yield
             return
+        self.before_release()
         self._owner = None
         self._lock.release()
         try:
@@ -49,3 +57,7 @@ class BackendLock:
         finally:
             self._lock.acquire()
             self._owner = threading.get_ident()
+
+
+def _nothing() -> None:
+    """What a lock without durable state runs before letting go."""

@@ -48,6 +48,16 @@ def _lambda_handler(value: str) -> tuple[str, str]:
     return name, reference
 
 
+def _template_parameter(value: str) -> tuple[str, str]:
+    """KEY=VALUE, KEY a parameter name as CloudFormation spells them (letters and digits)."""
+    name, separator, given = value.partition("=")
+    if not separator or not re.fullmatch(r"[A-Za-z0-9]+", name):
+        raise argparse.ArgumentTypeError(
+            f"must be KEY=VALUE, KEY one of the template's parameters, got {value!r}"
+        )
+    return name, given
+
+
 def _http_url(value: str) -> str:
     if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
         raise argparse.ArgumentTypeError(f"must be an http(s) URL, got {value!r}")
@@ -81,6 +91,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the bootstrapped pool's settings as KEY=value lines",
     )
     parser.add_argument(
+        "--template",
+        type=Path,
+        metavar="PATH",
+        help="bootstrap from this CloudFormation template (YAML or JSON: AWS::Cognito::UserPool, "
+        "UserPoolClient, UserPoolGroup, UserPoolDomain, UserPoolResourceServer) instead of the "
+        "kit's own; the settings describe its first pool and app client",
+    )
+    parser.add_argument(
+        "--template-parameter",
+        dest="template_parameters",
+        action="append",
+        type=_template_parameter,
+        default=[],
+        metavar="KEY=VALUE",
+        help="a value for one of the template's parameters (repeatable), such as "
+        "ServiceUrl=http://localhost:9000 for the kit's template",
+    )
+    parser.add_argument(
         "--quotas",
         choices=QUOTA_PRESETS,
         default="off",
@@ -97,6 +125,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="DIR",
         help="keep signing keys here so tokens survive a restart",
+    )
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep everything (pools, users, tokens, codes, outbox, keys, clock offset) in DIR, "
+        "saved as each request completes, and start from what DIR holds; delete DIR to start "
+        "fresh (default: in memory, gone when the emulator stops)",
     )
     parser.add_argument(
         "--lambda",
@@ -125,6 +161,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.no_bootstrap and args.env_file is not None:
         parser.error("--env-file writes the bootstrapped pool's settings: drop --no-bootstrap")
+    if args.no_bootstrap and (args.template is not None or args.template_parameters):
+        parser.error("--template and --template-parameter bootstrap a pool: drop --no-bootstrap")
+    keys = [key for key, _ in args.template_parameters]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        parser.error(f"--template-parameter {twice[0]}=... is given more than once")
     names = [name for name, _ in args.lambdas]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -139,7 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from cognito_emulator.server import EmulatorServer  # here, so that --help stays instant
+    # here, so that --help stays instant
+    from cognito_emulator.cloudformation import DeployFailed, PoolConflict, TemplateError
+    from cognito_emulator.server import EmulatorServer
 
     if args.lambdas and os.getcwd() not in sys.path:
         # The project's own handler modules, as `python -m` and uvicorn (--app-dir) find them.
@@ -152,6 +196,7 @@ def _serve(args: argparse.Namespace) -> int:
             quotas=args.quotas,
             fixed_code=args.fixed_code,
             keys_dir=args.keys_dir,
+            state_dir=args.state_dir,
             log_level=args.log_level,
             lambdas=dict(args.lambdas),
             lambda_endpoint=args.lambda_endpoint,
@@ -171,6 +216,10 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as error:
         server.stop()
         return _fail(f"cannot write --env-file: {error}")
+    except (TemplateError, PoolConflict, DeployFailed) as error:
+        server.stop()
+        template = "the kit's template" if args.template is None else args.template
+        return _fail(f"cannot deploy {template}: {error}")
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler
     # that was in place; make both arrive as KeyboardInterrupt so the exit is quiet and 0.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -203,7 +252,7 @@ def _announce(server: EmulatorServer, args: argparse.Namespace) -> None:
         )
     lines += [
         f"  API (boto3 endpoint_url): {url}",
-        f"  Index page (browser):     {url}/",
+        f"  Console (browser):        {url}/_emulator/",
         f"  Control API:              {url}/_emulator/health",
     ]
     for name, reference in args.lambdas:
@@ -211,13 +260,19 @@ def _announce(server: EmulatorServer, args: argparse.Namespace) -> None:
     if args.lambda_endpoint is not None:
         lines.append(f"  Other Lambda functions:   Invoke API at {args.lambda_endpoint}")
     if not args.no_bootstrap:
-        pool = server.bootstrap()
+        pool = server.bootstrap(
+            template=args.template, template_parameters=dict(args.template_parameters)
+        )
         well_known = f"{url}/{pool.user_pool_id}/.well-known"
         lines += [
             f"  JWKS:                     {well_known}/jwks.json",
             f"  OpenID configuration:     {well_known}/openid-configuration",
-            f"  Domain (OAuth 2.0):       {pool.domain_url}",
-            f"  Login page (browser):     {pool.login_url}",
+        ]
+        if pool.domain_url is not None:
+            lines.append(f"  Domain (OAuth 2.0):       {pool.domain_url}")
+        if pool.login_url is not None:
+            lines.append(f"  Login page (browser):     {pool.login_url}")
+        lines += [
             "Settings for the app:",
             *(f"  {key}={value}" for key, value in pool.as_env().items()),
         ]

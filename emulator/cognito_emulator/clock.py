@@ -10,8 +10,13 @@ reference's TokenValidityUnitsType).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 
+from cognito_emulator.state.records import RecordKey
+
+CLOCK_RECORD = "clock"
+OFFSET_KEY: RecordKey = (CLOCK_RECORD, "offset")
 EARLIEST = 0.0
 LATEST = datetime(9989, 1, 1, tzinfo=UTC).timestamp()
 
@@ -48,6 +53,20 @@ class Clock:
 
     def reset(self) -> None:
         self._offset = 0.0
+
+    # -- durable state (state/): the offset is the clock's one record ------------------------------
+
+    record_kinds = (CLOCK_RECORD,)
+    persisted_types = ()
+
+    def record(self, key: RecordKey) -> float:
+        return self._offset
+
+    def records(self) -> Iterator[tuple[RecordKey, float]]:
+        yield OFFSET_KEY, self._offset
+
+    def restore(self, records: Mapping[RecordKey, float]) -> None:
+        self._offset = float(records.get(OFFSET_KEY, 0.0))
 
 
 def _iso(timestamp: float) -> str:

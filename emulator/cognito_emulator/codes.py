@@ -17,12 +17,14 @@ from __future__ import annotations
 import logging
 import secrets
 from collections import deque
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from cognito_emulator.clock import Clock
 from cognito_emulator.exceptions import CodeMismatchException, ExpiredCodeException
+from cognito_emulator.state.records import RecordKey, Touched
 
 # "mfa": an SMS_MFA or EMAIL_OTP code asked after the password; "sign_in": a passwordless
 # EMAIL_OTP or SMS_OTP first factor (USER_AUTH).
@@ -47,6 +49,8 @@ CODE_PLACEHOLDER = "{####}"
 # Cognito's default verification message (what CreateUserPool sets when given none).
 DEFAULT_MESSAGE = "Your verification code is {####}. "
 CODE_EXPIRED = "Invalid code provided, please request a code again."
+CODE_RECORD = "code"
+OUTBOX_RECORD = "outbox"
 
 logger = logging.getLogger("cognito_emulator.codes")
 
@@ -74,13 +78,24 @@ class OutstandingCode:
 
 
 class CodeBook:
-    """Issues and checks codes per (pool, user, slot); records each in the outbox."""
+    """Issues and checks codes per (pool, user, slot); records each in the outbox.
 
-    def __init__(self, clock: Clock, fixed_code: str | None = None) -> None:
+    Changes are noted in `touched` for durable state: a record per outstanding code
+    (`("code", pool, user, slot)`) and per outbox message (`("outbox", number)`, numbered in
+    the order sent)."""
+
+    record_kinds = (CODE_RECORD, OUTBOX_RECORD)
+    persisted_types = (OutstandingCode,)
+
+    def __init__(
+        self, clock: Clock, fixed_code: str | None = None, touched: Touched | None = None
+    ) -> None:
         self._clock = clock
         self._fixed_code = fixed_code
+        self._touched: Touched = touched if touched is not None else set()
         self._outstanding: dict[tuple[str, str, str], OutstandingCode] = {}
         self._outbox: deque[dict[str, Any]] = deque(maxlen=OUTBOX_CAP)
+        self._sent = 0  # messages ever sent: the number of the next one
 
     def issue(
         self,
@@ -102,8 +117,13 @@ class CodeBook:
         key = (pool_id, username, _slot(purpose, attribute))
         self._outstanding.pop(key, None)
         if len(self._outstanding) >= MAX_OUTSTANDING_CODES:
-            del self._outstanding[next(iter(self._outstanding))]
+            self._forget_code(next(iter(self._outstanding)))
         self._outstanding[key] = OutstandingCode(code, now + VALIDITY_SECONDS[purpose])
+        self._touched.add((CODE_RECORD, *key))
+        if len(self._outbox) == OUTBOX_CAP:
+            self._touched.add(_outbox_key(self._sent - OUTBOX_CAP))
+        self._touched.add(_outbox_key(self._sent))
+        self._sent += 1
         self._outbox.append(
             {
                 "pool_id": pool_id,
@@ -138,13 +158,17 @@ class CodeBook:
             raise ExpiredCodeException(CODE_EXPIRED)
         if not secrets.compare_digest(outstanding.code.encode(), str(code).encode()):
             raise CodeMismatchException(CODE_MISMATCH)
-        del self._outstanding[key]
+        self._forget_code(key)
         if outstanding.expires_at <= self._clock.now():
             raise ExpiredCodeException(CODE_EXPIRED)
 
     def forget_user(self, pool_id: str, username: str) -> None:
         for key in [k for k in self._outstanding if k[0] == pool_id and k[1] == username]:
-            del self._outstanding[key]
+            self._forget_code(key)
+
+    def _forget_code(self, key: tuple[str, str, str]) -> None:
+        del self._outstanding[key]
+        self._touched.add((CODE_RECORD, *key))
 
     def outbox(
         self, pool_id: str | None = None, username: str | None = None
@@ -170,6 +194,37 @@ class CodeBook:
     def clear(self) -> None:
         self._outstanding.clear()
         self._outbox.clear()
+        self._sent = 0
+
+    # -- durable state (state/) -------------------------------------------------------------------
+
+    def record(self, key: RecordKey) -> OutstandingCode | dict[str, Any] | None:
+        if key[0] == CODE_RECORD:
+            return self._outstanding.get((key[1], key[2], key[3]))
+        position = int(key[1]) - (self._sent - len(self._outbox))
+        return self._outbox[position] if 0 <= position < len(self._outbox) else None
+
+    def records(self) -> Iterator[tuple[RecordKey, OutstandingCode | dict[str, Any]]]:
+        for key, code in list(self._outstanding.items()):
+            yield (CODE_RECORD, *key), code
+        first = self._sent - len(self._outbox)
+        for number, message in enumerate(list(self._outbox), start=first):
+            yield _outbox_key(number), message
+
+    def restore(self, records: Mapping[RecordKey, Any]) -> None:
+        self.clear()
+        messages = sorted(
+            (int(key[1]), message) for key, message in records.items() if key[0] == OUTBOX_RECORD
+        )
+        for key, record in records.items():
+            if key[0] == CODE_RECORD:
+                self._outstanding[(key[1], key[2], key[3])] = record
+        self._outbox.extend(message for _, message in messages)
+        self._sent = messages[-1][0] + 1 if messages else 0
+
+
+def _outbox_key(number: int) -> RecordKey:
+    return (OUTBOX_RECORD, str(number))
 
 
 def _slot(purpose: Purpose, attribute: str) -> str:

@@ -20,6 +20,7 @@ import json
 import os
 import threading
 from collections import deque
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -28,12 +29,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from cognito_emulator.state.records import RecordKey, Touched
+
 TokenUse = Literal["access", "id"]
 
 RSA_KEY_BITS = 2048
 SPARE_KEYS = 4
 # Retired public keys kept published per pool after rotations; older ones are dropped.
 MAX_RETIRED_KEYS = 8
+KEYS_RECORD = "keys"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +155,22 @@ class PoolKeys:
 
 
 class KeyStore:
-    """Every pool's signing keys, made on first use, optionally persisted under `keys_dir`."""
+    """Every pool's signing keys, made on first use, optionally persisted under `keys_dir`.
 
-    def __init__(self, keys_dir: Path | None = None, spare: SpareKeys | None = None) -> None:
+    Changes are noted in `touched` for durable state: a record per pool (`("keys", pool_id)`),
+    its private keys as PEM."""
+
+    record_kinds = (KEYS_RECORD,)
+    persisted_types = ()
+
+    def __init__(
+        self,
+        keys_dir: Path | None = None,
+        spare: SpareKeys | None = None,
+        touched: Touched | None = None,
+    ) -> None:
         self._keys_dir = keys_dir
+        self._touched: Touched = touched if touched is not None else set()
         self._spare = spare if spare is not None else DEFAULT_SPARE_KEYS
         self._pools: dict[str, PoolKeys] = {}
         self._by_kid: dict[str, tuple[str, SigningKey]] = {}
@@ -183,9 +199,11 @@ class KeyStore:
         keys.access = self._new_key(pool_id)
         keys.id = self._new_key(pool_id)
         self._save(pool_id, keys)
+        self._touched.add((KEYS_RECORD, pool_id))
         return keys.access.kid
 
     def forget(self, pool_id: str, *, delete_file: bool = False) -> None:
+        self._touched.add((KEYS_RECORD, pool_id))
         keys = self._pools.pop(pool_id, None)
         if keys is not None:
             for key in keys.published():
@@ -205,10 +223,29 @@ class KeyStore:
             if keys is None:
                 keys = PoolKeys(self._new_key(pool_id), self._new_key(pool_id), [])
                 self._save(pool_id, keys)
-            self._pools[pool_id] = keys
-            for key in keys.published():
-                self._by_kid[key.kid] = (pool_id, key)
+            self._add(pool_id, keys)
         return keys
+
+    def _add(self, pool_id: str, keys: PoolKeys) -> None:
+        self._touched.add((KEYS_RECORD, pool_id))
+        self._pools[pool_id] = keys
+        for key in keys.published():
+            self._by_kid[key.kid] = (pool_id, key)
+
+    # -- durable state (state/) -------------------------------------------------------------------
+
+    def record(self, key: RecordKey) -> dict[str, str | list[str]] | None:
+        keys = self._pools.get(key[1])
+        return _pem_document(keys) if keys is not None else None
+
+    def records(self) -> Iterator[tuple[RecordKey, dict[str, str | list[str]]]]:
+        for pool_id, keys in list(self._pools.items()):
+            yield (KEYS_RECORD, pool_id), _pem_document(keys)
+
+    def restore(self, records: Mapping[RecordKey, Mapping[str, str | list[str]]]) -> None:
+        self.clear()
+        for key, document in records.items():
+            self._add(key[1], _pool_keys_from_pem(document, f"the keys of pool {key[1]}"))
 
     def _new_key(self, pool_id: str) -> SigningKey:
         key = SigningKey.from_private_key(self._spare.take())
@@ -222,12 +259,7 @@ class KeyStore:
     def _save(self, pool_id: str, keys: PoolKeys) -> None:
         if self._keys_dir is None:
             return
-        document = {
-            "pool_id": pool_id,
-            "access": keys.access.private_pem(),
-            "id": keys.id.private_pem(),
-            "retired": [key.private_pem() for key in keys.retired],
-        }
+        document = {"pool_id": pool_id, **_pem_document(keys)}
         path = self._path(pool_id)
         temporary = path.with_suffix(".json.tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -243,15 +275,29 @@ class KeyStore:
         if not path.exists():
             return None
         document = json.loads(path.read_text(encoding="utf-8"))
+        return _pool_keys_from_pem(document, str(path))
 
-        def load(pem: str) -> SigningKey:
-            private_key = serialization.load_pem_private_key(pem.encode("ascii"), password=None)
-            if not isinstance(private_key, rsa.RSAPrivateKey):
-                raise ValueError(f"{path}: not an RSA private key")
-            return SigningKey.from_private_key(private_key)
 
-        return PoolKeys(
-            access=load(document["access"]),
-            id=load(document["id"]),
-            retired=[load(pem) for pem in document.get("retired", [])],
-        )
+def _pem_document(keys: PoolKeys) -> dict[str, str | list[str]]:
+    return {
+        "access": keys.access.private_pem(),
+        "id": keys.id.private_pem(),
+        "retired": [key.private_pem() for key in keys.retired],
+    }
+
+
+def _pool_keys_from_pem(document: Mapping[str, Any], source: str) -> PoolKeys:
+    """PoolKeys from `_pem_document`'s shape; ValueError naming `source` for a key that is not
+    an RSA private key."""
+
+    def load(pem: str) -> SigningKey:
+        private_key = serialization.load_pem_private_key(pem.encode("ascii"), password=None)
+        if not isinstance(private_key, rsa.RSAPrivateKey):
+            raise ValueError(f"{source}: not an RSA private key")
+        return SigningKey.from_private_key(private_key)
+
+    return PoolKeys(
+        access=load(document["access"]),
+        id=load(document["id"]),
+        retired=[load(pem) for pem in document.get("retired", [])],
+    )

@@ -3,10 +3,12 @@
 `moto_adapter` subclasses moto's backend, user pool and user pool domain (overriding
 `create_user_pool`, `update_user_pool`, `delete_user_pool` and `backend`), runs moto's pool
 constructor without its bundled key, drives moto's request handler without HTTP, writes access
-tokens, domains and resource servers where moto looks them up,
-and reads model attributes. moto is pinned to one minor version (pyproject: >=5.2.5,<5.3); if an
-upgrade moves any of these, the emulator refuses to start with a message naming what changed,
-rather than silently behaving differently.
+tokens, domains and resource servers where moto looks them up, and reads model attributes.
+Durable state (`moto_adapter/records.py`) also relies on how moto finds users (`_get_user`),
+deletes groups (from each member), and on the attributes linking pools, groups and users, which
+it leaves out of records and rebuilds. moto is pinned to one minor version (pyproject:
+>=5.2.5,<5.3); if an upgrade moves any of these, the emulator refuses to start with a message
+naming what changed, rather than silently behaving differently.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ REQUIRED_MEMBERS: dict[tuple[str, str], tuple[str, ...]] = {
         "update_user_pool",
         "describe_user_pool",
     ),
-    ("moto.cognitoidp.models", "CognitoIdpUserPool"): ("backend", "domain"),
+    ("moto.cognitoidp.models", "CognitoIdpUserPool"): ("backend", "domain", "_get_user"),
     ("moto.cognitoidp.models", "CognitoIdpUser"): ("update_attributes",),
     ("moto.cognitoidp.models", "RegionAgnosticBackend"): (
         "_find_backend_by_access_token",
@@ -112,6 +114,13 @@ REQUIRED_SIGNATURES: dict[tuple[str, str, str], tuple[str, ...]] = {
         "user_pool_id",
         "extended_config",
     ),
+    # Durable state notices the users moto finds, and the members of a group moto deletes.
+    ("moto.cognitoidp.models", "CognitoIdpUserPool", "_get_user"): ("self", "username"),
+    ("moto.cognitoidp.models", "CognitoIdpBackend", "delete_group"): (
+        "self",
+        "user_pool_id",
+        "group_name",
+    ),
     # Domains the adapter creates are moto's, with the managed login version added.
     ("moto.cognitoidp.models", "CognitoIdpUserPoolDomain", "__init__"): (
         "self",
@@ -145,7 +154,9 @@ REQUIRED_INSTANCE_ATTRIBUTES: dict[tuple[str, str], tuple[str, ...]] = {
         "json_web_key",
         "resource_servers",
         "identity_providers",
+        "groups",
     ),
+    ("moto.cognitoidp.models", "CognitoIdpGroup"): ("group_name", "users"),
     ("moto.cognitoidp.models", "CognitoIdpUserPoolDomain"): (
         "user_pool_id",
         "domain",
@@ -184,7 +195,7 @@ class MotoBoundaryError(RuntimeError):
 def _fail(what: str) -> MotoBoundaryError:
     return MotoBoundaryError(
         f"moto changed under the Cognito emulator: {what}. The emulator supports moto "
-        f"{SUPPORTED_MOTO}; update moto_adapter.py and moto_boundary.py "
+        f"{SUPPORTED_MOTO}; update moto_adapter/ and moto_boundary.py "
         "(emulator/cognito_emulator/) for the new moto."
     )
 
@@ -251,6 +262,7 @@ def _sample_objects() -> dict[str, Any]:
     user = backend.admin_create_user(pool.id, "moto-boundary-user", "SUPPRESS", "Passw0rd!", [])
     domain = backend.create_user_pool_domain(pool.id, "moto-boundary-check")
     server = backend.create_resource_server(pool.id, "boundary", "boundary", [])
+    group = backend.create_group(pool.id, "boundary", "", None, None)
     return {
         "CognitoIdpBackend": backend,
         "CognitoIdpUserPool": pool,
@@ -258,6 +270,7 @@ def _sample_objects() -> dict[str, Any]:
         "CognitoIdpUser": user,
         "CognitoIdpUserPoolDomain": domain,
         "CognitoResourceServer": server,
+        "CognitoIdpGroup": group,
     }
 
 

@@ -198,6 +198,12 @@ class QuotaLimiter:
     def category(self, operation: str) -> str | None:
         return self._category_of.get(operation)
 
+    def describe(self) -> list[tuple[str, float, tuple[str, ...]]]:
+        """(category, requests per second, operations) of every quota, for the console."""
+        return [
+            (category, rate, operations) for category, (rate, operations) in self._quotas.items()
+        ]
+
     def allow(self, operation: str) -> bool:
         category = self._category_of.get(operation)
         if category is None:

@@ -21,7 +21,9 @@ from urllib.parse import quote
 import uvicorn
 
 from cognito_emulator.backend import EmulatorBackend
-from cognito_emulator.bootstrap import DEFAULT_CLIENT_NAME, DEFAULT_POOL_NAME, PoolConfig, bootstrap
+from cognito_emulator.bootstrap import PoolConfig, bootstrap, bootstrap_template
+from cognito_emulator.cloudformation import Template, read_template
+from cognito_emulator.cloudformation.kit_template import NO_TRIGGERS, TriggerFunctions
 from cognito_emulator.http.app import DOMAIN_PATH, EmulatorApp
 from cognito_emulator.login_page_client import (
     Authorization,
@@ -30,7 +32,11 @@ from cognito_emulator.login_page_client import (
     OAuthTokens,
 )
 from cognito_emulator.moto_adapter import EMULATOR_ACCOUNT_ID
-from cognito_emulator.pool_definition import DEFAULT_SERVICE_URL, NO_TRIGGERS, TriggerFunctions
+from cognito_emulator.pool_definition import (
+    DEFAULT_CLIENT_NAME,
+    DEFAULT_POOL_NAME,
+    DEFAULT_SERVICE_URL,
+)
 from cognito_emulator.quotas import QuotaLimiter
 from cognito_emulator.triggers.functions import TIMEOUT_SECONDS as LAMBDA_TIMEOUT_SECONDS
 from cognito_emulator.triggers.functions import Handler
@@ -71,6 +77,7 @@ class EmulatorServer:
         quotas: str | None = None,
         fixed_code: str | None = None,
         keys_dir: Path | None = None,
+        state_dir: Path | None = None,
         log_level: str = "warning",
         lambdas: Mapping[str, Handler | str] | None = None,
         lambda_endpoint: str | None = None,
@@ -79,7 +86,9 @@ class EmulatorServer:
         """`lambdas` maps Lambda function names to handlers (callables or `module:function`)
         that run in-process when a pool's LambdaConfig names `arn:...:function:NAME`; any other
         function is invoked through the Lambda Invoke API at `lambda_endpoint`, if given. A
-        function that has not answered after `lambda_timeout_seconds` (Cognito's 5) fails."""
+        function that has not answered after `lambda_timeout_seconds` (Cognito's 5) fails.
+        With `state_dir` the server starts from what that directory holds and saves each
+        request's changes there (`--state-dir`); `stop()` lets the directory go."""
         self.host = host
         self.requested_port = port
         self.region = region
@@ -88,6 +97,7 @@ class EmulatorServer:
             region,
             fixed_code=fixed_code,
             keys_dir=keys_dir,
+            state_dir=state_dir,
             lambda_endpoint=lambda_endpoint,
             lambda_timeout_seconds=lambda_timeout_seconds,
         )
@@ -184,6 +194,7 @@ class EmulatorServer:
             self._thread.join(STOP_TIMEOUT_SECONDS)
         self._uvicorn = self._thread = None
         self._close_socket()
+        self.app.locked(self.backend.state.close)
 
     def __enter__(self) -> EmulatorServer:
         return self.start()
@@ -222,23 +233,47 @@ class EmulatorServer:
     def bootstrap(
         self,
         *,
-        pool_name: str = DEFAULT_POOL_NAME,
-        client_name: str = DEFAULT_CLIENT_NAME,
-        service_url: str = DEFAULT_SERVICE_URL,
-        trigger_functions: TriggerFunctions = NO_TRIGGERS,
+        pool_name: str | None = None,
+        client_name: str | None = None,
+        service_url: str | None = None,
+        trigger_functions: TriggerFunctions | None = None,
+        template: Template | Path | None = None,
+        template_parameters: Mapping[str, str] | None = None,
     ) -> PoolConfig:
-        """A new pool and app client with a secret, configured as the CLI bootstraps them; the
-        app client's callback and sign-out URLs are under `service_url` (no trailing slash),
-        where the service runs. `trigger_functions` names the Lambda functions (registered
-        here, or reached at the lambda endpoint) the pool calls; none by default."""
+        """The kit's pool, app client and machine client, deployed from the kit's template as
+        the CLI bootstraps them, or those of `template` (a user's, read from its path); the
+        settings of the pool. `template_parameters` give the template's parameters.
+
+        Deploying finds the pool by name, so a second bootstrap of the same pool name gives
+        the same pool, clients and secrets, updated to what is asked now. For the kit's
+        template: the pool's name (cognito-kit), its app client's name, the service's URL
+        (no trailing slash) under which the app client's callback and sign-out URLs are, and
+        `trigger_functions`, the Lambda functions (registered here, or reached at the lambda
+        endpoint) the pool calls (none by default). TemplateError, PoolConflict, DeployFailed
+        (cognito_emulator.cloudformation) when the template cannot be deployed."""
+        kit_options = (pool_name, client_name, service_url, trigger_functions)
+        if template is not None:
+            if any(option is not None for option in kit_options):
+                raise ValueError(
+                    "pool_name, client_name, service_url and trigger_functions are the kit "
+                    "template's: give another template's values as template_parameters"
+                )
+            return bootstrap_template(
+                self.app.dispatch,
+                template if isinstance(template, Template) else read_template(template),
+                region=self.region,
+                endpoint_url=self.endpoint_url,
+                parameters=template_parameters,
+            )
         return bootstrap(
             self.app.dispatch,
             region=self.region,
             endpoint_url=self.endpoint_url,
-            pool_name=pool_name,
-            client_name=client_name,
-            service_url=service_url,
-            triggers=trigger_functions.resolved(self.lambda_arn),
+            pool_name=pool_name or DEFAULT_POOL_NAME,
+            client_name=client_name or DEFAULT_CLIENT_NAME,
+            service_url=service_url or DEFAULT_SERVICE_URL,
+            triggers=(trigger_functions or NO_TRIGGERS).resolved(self.lambda_arn),
+            parameters=template_parameters,
         )
 
     # -- the pool's OAuth side, as a browser reaches it -------------------------------------------

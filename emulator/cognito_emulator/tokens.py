@@ -34,7 +34,7 @@ import heapq
 import itertools
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,11 +43,13 @@ import jwt
 from cognito_emulator.clock import Clock
 from cognito_emulator.exceptions import NotAuthorizedException, RefreshTokenReuseException
 from cognito_emulator.keys import KeyStore, TokenUse
+from cognito_emulator.state.records import RecordKey, Touched
 
 if TYPE_CHECKING:
     from cognito_emulator.triggers.token_generation import TokenCustomization
 
 MAX_TOKEN_FAMILIES = 50_000
+FAMILY_RECORD = "family"
 # Our choice: enough for any retry a client makes, while a family refreshed every few minutes for
 # months keeps bounded memory.
 MAX_RETIRED_REFRESH_TOKENS = 64
@@ -190,10 +192,17 @@ def at_hash(access_token: str) -> str:
 
 
 class TokenLedger:
-    """The families still worth remembering, findable by refresh token, origin_jti and user."""
+    """The families still worth remembering, findable by refresh token, origin_jti and user.
 
-    def __init__(self, max_families: int | None = None) -> None:
+    Every change to a family goes through here and is noted in `touched` (durable state keeps a
+    record per family: `("family", origin_jti)`)."""
+
+    record_kinds = (FAMILY_RECORD,)
+    persisted_types = (TokenFamily,)
+
+    def __init__(self, max_families: int | None = None, touched: Touched | None = None) -> None:
         self._max_families = MAX_TOKEN_FAMILIES if max_families is None else max_families
+        self._touched: Touched = touched if touched is not None else set()
         self._by_origin: dict[str, TokenFamily] = {}
         self._by_refresh: dict[str, TokenFamily] = {}
         self._by_user: dict[tuple[str, str], set[str]] = {}
@@ -207,6 +216,10 @@ class TokenLedger:
         self.prune(now)
         while len(self._by_origin) >= self._max_families:
             self._remove(next(iter(self._by_origin.values())))
+        self._index(family)
+
+    def _index(self, family: TokenFamily) -> None:
+        self._touched.add((FAMILY_RECORD, family.origin_jti))
         self._by_origin[family.origin_jti] = family
         if family.refresh_token is not None:
             self._by_refresh[family.refresh_token] = family
@@ -214,6 +227,15 @@ class TokenLedger:
         heapq.heappush(
             self._expiry_heap, (family.keep_until, next(self._sequence), family.origin_jti)
         )
+
+    def revoke(self, family: TokenFamily) -> None:
+        family.revoked = True
+        self._touched.add((FAMILY_RECORD, family.origin_jti))
+
+    def keep_until(self, family: TokenFamily, until: float) -> None:
+        """Remember the family at least until `until` (its newest access token's expiry)."""
+        family.keep_until = max(family.keep_until, until)
+        self._touched.add((FAMILY_RECORD, family.origin_jti))
 
     def by_refresh_token(self, refresh_token: str) -> TokenFamily | None:
         """The family of a refresh token, its current one or one rotation replaced."""
@@ -225,6 +247,7 @@ class TokenLedger:
         """Make `new_token` the family's refresh token; the one it replaces stays known (to be
         refused as reused after `replaced_accepted_until`) among the family's last
         `MAX_RETIRED_REFRESH_TOKENS`."""
+        self._touched.add((FAMILY_RECORD, family.origin_jti))
         retired = family.retired_refresh_tokens
         if family.refresh_token is not None:
             retired[family.refresh_token] = replaced_accepted_until
@@ -272,7 +295,24 @@ class TokenLedger:
         self._by_user.clear()
         self._expiry_heap.clear()
 
+    # -- durable state (state/) -------------------------------------------------------------------
+
+    def record(self, key: RecordKey) -> TokenFamily | None:
+        return self._by_origin.get(key[1])
+
+    def records(self) -> Iterator[tuple[RecordKey, TokenFamily]]:
+        for origin_jti, family in list(self._by_origin.items()):
+            yield (FAMILY_RECORD, origin_jti), family
+
+    def restore(self, records: Mapping[RecordKey, TokenFamily]) -> None:
+        self.clear()
+        for family in records.values():
+            self._index(family)
+            for retired in family.retired_refresh_tokens:
+                self._by_refresh[retired] = family
+
     def _remove(self, family: TokenFamily) -> None:
+        self._touched.add((FAMILY_RECORD, family.origin_jti))
         self._by_origin.pop(family.origin_jti, None)
         if family.refresh_token is not None:
             self._by_refresh.pop(family.refresh_token, None)
@@ -350,7 +390,7 @@ class TokenIssuer:
         (repost.aws, "Rotated Refresh Token Validity"). The token it replaces is accepted for
         `rotation_grace_seconds` more."""
         now = self.clock.now()
-        family.keep_until = max(family.keep_until, now + lifetimes.access)
+        self.ledger.keep_until(family, now + lifetimes.access)
         result = self._issue(family, principal, lifetimes, now, None, customization)
         if rotation_grace_seconds is not None:
             rotated = secrets.token_urlsafe(96)
@@ -446,11 +486,11 @@ class TokenIssuer:
         return family
 
     def revoke(self, family: TokenFamily) -> None:
-        family.revoked = True
+        self.ledger.revoke(family)
 
     def revoke_user(self, pool_id: str, username: str) -> None:
         for family in self.ledger.of_user(pool_id, username):
-            family.revoked = True
+            self.ledger.revoke(family)
 
     def _issue(
         self,

@@ -53,7 +53,8 @@ class UserDirectory:
         for candidate in pool.users():
             if matches(candidate):
                 self._aliases[(pool.id, key)] = candidate.username
-                return candidate
+                # Looked up again by username: found by scanning, it would go unnoticed (state/).
+                return pool.user(candidate.username)
         return None
 
     def existing(self, pool: Pool, username: str) -> User:

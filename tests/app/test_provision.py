@@ -1,6 +1,6 @@
-"""`nox -s provision` against the emulator: the pool, clients and group it creates, the
-`.env` it writes, a service started from that `.env`, and a second run that updates the same
-pool rather than making another."""
+"""`nox -s provision` against the emulator: the pool, clients and group it deploys from the
+kit's template, the `.env` it writes, a service started from that `.env`, and a second run that
+updates the same pool rather than making another."""
 
 import os
 import re
@@ -18,7 +18,8 @@ from app.api.routes.admin import ADMIN_GROUP
 from app.core.config import Settings
 from app.main import create_app
 from app.provision import main, update_env_file
-from cognito_emulator.pool_definition import READ_USERS_SCOPE, CognitoCall
+from cognito_emulator.cloudformation import CognitoCall
+from cognito_emulator.pool_definition import READ_USERS_SCOPE
 from cognito_emulator.server import EmulatorServer
 
 
@@ -116,7 +117,9 @@ def test_running_it_again_updates_the_same_pool_and_clients(
     cognito_idp_client: CognitoIdentityProviderClient,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """Same pool, clients, secrets and domain; the callback URLs follow --service-url."""
+    """Same pool, clients, secrets and domain; the callback URLs follow --service-url. The
+    pool and its clients are set to the template again; what is as the template has it is
+    kept."""
     code = provision(
         cognito_emulator,
         env_file,
@@ -130,7 +133,7 @@ def test_running_it_again_updates_the_same_pool_and_clients(
     pool_id = provisioned["AWS_COGNITO_USER_POOL_ID"]
     assert capsys.readouterr().out.splitlines() == [
         f"Updated user pool {pool_id} in us-east-1",
-        "Updated resource server cognito-kit",
+        "Kept resource server cognito-kit",
         f"Kept domain {provisioned['AWS_COGNITO_DOMAIN']}",
         f"Updated app client {provisioned['AWS_COGNITO_APP_CLIENT_ID']} (secret written, not "
         "shown)",
@@ -176,7 +179,7 @@ def test_two_pools_of_the_name_stop_it_before_anything_changes(
     assert code == 1
     assert capsys.readouterr().err == (
         f"provision: 2 user pools are named 'cognito-kit': {first}, {second}. Nothing was "
-        "changed: delete or rename all but one, or provision a pool of another name.\n"
+        "changed: delete or rename all but one, or deploy a pool of another name.\n"
     )
     assert env_file.read_text() == before
     pools = cognito_idp_client.list_user_pools(MaxResults=60)["UserPools"]
@@ -189,10 +192,14 @@ def test_two_pools_of_the_name_stop_it_before_anything_changes(
 
 
 def test_the_aws_identity_needs_the_actions_the_module_lists(
-    cognito_emulator: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cognito_emulator: EmulatorServer,
+    cognito_idp_client: CognitoIdentityProviderClient,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The IAM list in the module's docstring is every operation a first and a second run
-    send, and nothing else."""
+    """The IAM list in the module's docstring is every operation a first run and a second one
+    send, the second after someone changed the resource server and the group, and nothing
+    else."""
     sent: set[str] = set()
     wrap = app.provision.boto3_call
 
@@ -209,6 +216,11 @@ def test_the_aws_identity_needs_the_actions_the_module_lists(
     env_file = tmp_path / ".env"
 
     assert provision(cognito_emulator, env_file) == 0
+    pool_id = read_env(env_file)["AWS_COGNITO_USER_POOL_ID"]
+    cognito_idp_client.update_resource_server(
+        UserPoolId=pool_id, Identifier="cognito-kit", Name="renamed"
+    )
+    cognito_idp_client.update_group(UserPoolId=pool_id, GroupName="admin", Description="x")
     assert provision(cognito_emulator, env_file) == 0
 
     assert app.provision.__doc__ is not None

@@ -129,3 +129,38 @@ def test_a_value_that_is_no_function_arn_stops_it_before_anything_is_created(
         "(arn:aws:lambda:REGION:ACCOUNT:function:NAME, as `aws lambda get-function` shows it)"
     ) in capsys.readouterr().err
     assert cognito_idp_client.list_user_pools(MaxResults=60)["UserPools"] == []
+
+
+def test_the_removed_triggers_are_named_once_each_and_a_kms_key_is_none(
+    cognito_emulator: EmulatorServer,
+    cognito_idp_client: CognitoIdentityProviderClient,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A pool provisioned by hand with custom senders: their KMS key is no trigger, and
+    PreTokenGeneration counts once however LambdaConfig spells it."""
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:{}".format
+    cognito_idp_client.create_user_pool(
+        PoolName="cognito-kit",
+        LambdaConfig={
+            "CustomMessage": arn("messages"),
+            "CustomEmailSender": {"LambdaArn": arn("mailer"), "LambdaVersion": "V1_0"},
+            "KMSKeyID": "arn:aws:kms:us-east-1:123456789012:key/example",
+            "PreTokenGenerationConfig": {"LambdaArn": arn("claims"), "LambdaVersion": "V2_0"},
+        },
+    )
+
+    code = provision(
+        cognito_emulator, tmp_path / ".env", "--pre-token-generation-arn", arn("claims")
+    )
+
+    assert code == 0
+    assert capsys.readouterr().out.splitlines()[-3:] == [
+        f"Trigger PreTokenGeneration (V2_0) calls {arn('claims')}",
+        "Removed triggers CustomEmailSender, CustomMessage (not asked for this time)",
+        f"Settings written to {tmp_path / '.env'}",
+    ]
+    assert lambda_config(cognito_idp_client) == {
+        "PreTokenGeneration": arn("claims"),
+        "PreTokenGenerationConfig": {"LambdaArn": arn("claims"), "LambdaVersion": "V2_0"},
+    }

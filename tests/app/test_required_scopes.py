@@ -59,7 +59,9 @@ def keyed_emulator(keys_dir: Path) -> Iterator[EmulatorServer]:
 def orders_client(
     keyed_emulator: EmulatorServer, keys_dir: Path, database_url: str
 ) -> Iterator[tuple[TestClient, ScopedTokens]]:
-    """The service with a route requiring both ORDERS scopes, and a user's tokens."""
+    """The service with a route requiring both ORDERS scopes, and a user's tokens, on a pool
+    of its own (the emulator is the module's: emptied first)."""
+    keyed_emulator.reset()
     pool = keyed_emulator.bootstrap()
     app: FastAPI = create_app(make_settings(pool, database_url))
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import servers
+from benchmarks import servers, state_dir
+from benchmarks.cognito_servers import EMULATOR, MOTO
 from benchmarks.memory import MIB, MemoryTrace
 from benchmarks.memory import rows as memory_rows
 from benchmarks.report import verdict_lines
@@ -129,3 +130,30 @@ def test_cognito_local_version_comes_from_the_package_above_its_binary(tmp_path:
     (bin_dir / "cognito-local").symlink_to(package / "lib" / "bin" / "start.js")
     assert servers.cognito_local_version(bin_dir / "cognito-local") == "5.3.0"
     assert servers.cognito_local_version(tmp_path / "elsewhere") == "unknown"
+
+
+def test_state_dir_rows_hold_signup_to_moto_servers_rate_and_show_the_cost() -> None:
+    results = {
+        ("SignUp", 8): {
+            servers.DURABLE_EMULATOR: throughput(400),
+            EMULATOR: throughput(800),
+            MOTO: throughput(500),
+        },
+        ("InitiateAuth", 8): {
+            servers.DURABLE_EMULATOR: throughput(300),
+            EMULATOR: throughput(300),
+            MOTO: throughput(600),
+        },
+    }
+
+    sign_up, sign_up_cost, initiate_auth, initiate_auth_cost = state_dir.rows(results)
+
+    assert sign_up.benchmark == "SignUp, 8 clients, --state-dir"
+    assert (sign_up.ratio, sign_up.met) == (0.8, False)  # below moto_server: a missed target
+    assert (sign_up_cost.benchmark, sign_up_cost.ratio) == (
+        "SignUp, 8 clients, --state-dir vs in memory",
+        0.5,
+    )
+    assert sign_up_cost.met is None
+    assert (initiate_auth.ratio, initiate_auth.met) == (0.5, None)  # no target: informational
+    assert initiate_auth_cost.ratio == 1.0

@@ -27,6 +27,10 @@ def test_the_banner_names_the_login_page_log_admin_command_and_clock(tmp_path: P
     assert lines[0] == (
         f"Service:   http://localhost:{port}  (Swagger UI: http://localhost:{port}/docs)"
     )
+    assert lines[1] == (
+        f"Emulator:  {emulator_url}  (console: {emulator_url}/_emulator/, "
+        f"codes sent: {emulator_url}/_emulator/messages)"
+    )
     assert lines[3] == (
         f"Login:     {emulator_url}/domains/kit/login?client_id={pool.client_id}"
         "&response_type=code&scope=openid+email"
@@ -34,6 +38,7 @@ def test_the_banner_names_the_login_page_log_admin_command_and_clock(tmp_path: P
         "  (the pool's login page)"
     )
     assert lines[5:] == [
+        "State:     in memory (gone when the stack stops)",
         "Triggers:  cognito-kit-post-confirmation, cognito-kit-pre-token-generation  "
         "(app/triggers/, run in this process)",
         f"Log:       {tmp_path / f'service-{port}.log'}  (the service's: why a request failed)",

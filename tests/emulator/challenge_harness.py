@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from cognito_emulator import totp
 from cognito_emulator.bootstrap import PoolConfig
-from cognito_emulator.pool_definition import user_pool_client_request, user_pool_request
 from cognito_emulator.pytest_plugin import secret_hash
 from cognito_emulator.server import EmulatorServer
+from tests.emulator.kit_pools import kit_pool
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -20,7 +20,10 @@ SMS_MFA = {
     "SmsAuthenticationMessage": "Your MFA code is {####}",
     "SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/cognito-sms"},
 }
-EMAIL_MFA = {"Message": "Your sign-in code is {####}", "Subject": "Sign-in code"}
+EMAIL_MFA = {
+    "EmailAuthenticationMessage": "Your sign-in code is {####}",
+    "EmailAuthenticationSubject": "Sign-in code",
+}
 # Email MFA needs the pool to send email with SES (mfa_settings.py).
 SES_EMAIL = {
     "EmailSendingAccount": "DEVELOPER",
@@ -31,7 +34,6 @@ SES_EMAIL = {
 
 def mfa_pool(
     emulator: EmulatorServer,
-    idp: CognitoIdentityProviderClient,
     mfa_configuration: Literal["OFF", "ON", "OPTIONAL"],
     *,
     sms: bool = True,
@@ -39,25 +41,29 @@ def mfa_pool(
     email: bool = True,
     **settings: Any,
 ) -> PoolConfig:
-    """A pool (the kit's definition, email required) with the MFA methods asked for, and an app
-    client with a secret that allows password, admin password and SRP sign-in."""
-    request = {**user_pool_request("mfa"), "EmailConfiguration": SES_EMAIL, **settings}
-    pool_id = idp.create_user_pool(**request)["UserPool"]["Id"]
+    """A pool (the kit's template, email required) with the MFA methods asked for, and the
+    kit's app client, which has a secret and allows password, admin password and SRP sign-in.
+    `settings` are more of the pool's properties."""
     methods: dict[str, Any] = {}
+    enabled = []
     if sms:
-        methods["SmsMfaConfiguration"] = SMS_MFA
+        methods.update(SMS_MFA)
+        enabled.append("SMS_MFA")
     if software_token:
-        methods["SoftwareTokenMfaConfiguration"] = {"Enabled": True}
+        enabled.append("SOFTWARE_TOKEN_MFA")
     if email:
-        methods["EmailMfaConfiguration"] = EMAIL_MFA
-    idp.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration=mfa_configuration, **methods)
-    client = idp.create_user_pool_client(**user_pool_client_request(pool_id, "app"))
-    return PoolConfig(
-        region=emulator.region,
-        user_pool_id=pool_id,
-        client_id=client["UserPoolClient"]["ClientId"],
-        client_secret=client["UserPoolClient"]["ClientSecret"],
-        endpoint_url=emulator.endpoint_url,
+        methods.update(EMAIL_MFA)
+        enabled.append("EMAIL_OTP")
+    return kit_pool(
+        emulator,
+        "mfa",
+        {
+            "EmailConfiguration": SES_EMAIL,
+            "MfaConfiguration": mfa_configuration,
+            "EnabledMfas": enabled,
+            **methods,
+            **settings,
+        },
     )
 
 

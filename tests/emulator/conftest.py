@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from cognito_emulator.server import EmulatorServer
+from tests.emulator.console_harness import Console
 
 
 @pytest.fixture(scope="session")
@@ -20,3 +21,11 @@ def _session_http(make_cognito_emulator: EmulatorServer) -> Iterator[httpx.Clien
 def emulator_http(cognito_emulator: EmulatorServer, _session_http: httpx.Client) -> httpx.Client:
     """Plain HTTP to the emulator, for what boto3 cannot send (bad requests, control API)."""
     return _session_http
+
+
+@pytest.fixture
+def console(cognito_emulator: EmulatorServer) -> Iterator[Console]:
+    """A browser on the web console, with its own cookies (`console_harness`)."""
+    browser = Console(cognito_emulator)
+    yield browser
+    browser.close()

@@ -65,7 +65,7 @@ def test_each_pool_publishes_two_rsa_keys_and_signs_access_and_id_tokens_with_di
 def test_pools_do_not_share_keys(
     cognito_emulator: EmulatorServer, cognito_pool: PoolConfig
 ) -> None:
-    other = cognito_emulator.bootstrap()
+    other = cognito_emulator.bootstrap(pool_name="other")
 
     first = {key["n"] for key in jwks_of(cognito_pool)["keys"]}
     second = {key["n"] for key in jwks_of(other)["keys"]}

@@ -18,35 +18,31 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
 from cognito_emulator.bootstrap import PoolConfig
-from cognito_emulator.pool_definition import user_pool_client_request, user_pool_request
 from cognito_emulator.pytest_plugin import secret_hash
 from cognito_emulator.server import EmulatorServer
+from tests.emulator.kit_pools import kit_pool
 
 PASSWORD = "Correct-Horse-7"
 
 
 def make_pool(
-    emulator: EmulatorServer, client: Any, *, case_sensitive: bool | None, **settings: Any
+    emulator: EmulatorServer, *, case_sensitive: bool | None, **settings: Any
 ) -> PoolConfig:
-    """A pool and client with a secret; `case_sensitive` None leaves UsernameConfiguration out."""
-    request = {**user_pool_request("usernames"), **settings}
-    request.pop("UsernameConfiguration")
-    if case_sensitive is not None:
-        request["UsernameConfiguration"] = {"CaseSensitive": case_sensitive}
-    pool_id = client.create_user_pool(**request)["UserPool"]["Id"]
-    app = client.create_user_pool_client(**user_pool_client_request(pool_id, "app"))
-    return PoolConfig(
-        region=emulator.region,
-        user_pool_id=pool_id,
-        client_id=app["UserPoolClient"]["ClientId"],
-        client_secret=app["UserPoolClient"]["ClientSecret"],
-        endpoint_url=emulator.endpoint_url,
+    """The kit's pool and app client (with a secret), the pool's `settings` added;
+    `case_sensitive` None leaves UsernameConfiguration out."""
+    configured = (
+        {}
+        if case_sensitive is None
+        else {"UsernameConfiguration": {"CaseSensitive": case_sensitive}}
+    )
+    return kit_pool(
+        emulator, "usernames", {**settings, **configured}, left_out=["UsernameConfiguration"]
     )
 
 
 @pytest.fixture
-def pool(cognito_emulator: EmulatorServer, cognito_idp_client: Any) -> PoolConfig:
-    return make_pool(cognito_emulator, cognito_idp_client, case_sensitive=False)
+def pool(cognito_emulator: EmulatorServer) -> PoolConfig:
+    return make_pool(cognito_emulator, case_sensitive=False)
 
 
 def hashed(pool: PoolConfig, username: str) -> str:
@@ -300,9 +296,7 @@ def test_an_email_username_matches_in_any_case(
     cognito_emulator: EmulatorServer, cognito_idp_client: Any
 ) -> None:
     """With UsernameAttributes=[email], the email alias is case insensitive too."""
-    pool = make_pool(
-        cognito_emulator, cognito_idp_client, case_sensitive=False, UsernameAttributes=["email"]
-    )
+    pool = make_pool(cognito_emulator, case_sensitive=False, UsernameAttributes=["email"])
     sign_up(cognito_idp_client, pool, "Bob@Example.com", email="Bob@Example.com")
     cognito_idp_client.admin_confirm_sign_up(
         UserPoolId=pool.user_pool_id, Username="bob@example.com"
@@ -319,7 +313,7 @@ def test_a_pool_without_username_configuration_stays_case_sensitive(
     cognito_emulator: EmulatorServer, cognito_idp_client: Any
 ) -> None:
     """The API's default: Alice and alice are two users, and ALICE is neither."""
-    pool = make_pool(cognito_emulator, cognito_idp_client, case_sensitive=None)
+    pool = make_pool(cognito_emulator, case_sensitive=None)
     sign_up(cognito_idp_client, pool, "Alice")
     sign_up(cognito_idp_client, pool, "alice")
 
@@ -344,7 +338,7 @@ def test_the_outbox_finds_a_users_codes_by_any_capitalization(
 def test_a_case_sensitive_pools_outbox_matches_the_exact_username(
     cognito_emulator: EmulatorServer, cognito_idp_client: Any
 ) -> None:
-    strict = make_pool(cognito_emulator, cognito_idp_client, case_sensitive=None)
+    strict = make_pool(cognito_emulator, case_sensitive=None)
     sign_up(cognito_idp_client, strict, "Dana")
 
     assert len(cognito_emulator.outbox(strict.user_pool_id, "Dana")) == 1

@@ -83,7 +83,7 @@ def test_cli_serves_bootstraps_writes_env_file_and_stops_on_ctrl_c(
         "&redirect_uri=http%3A%2F%2Flocalhost%3A8000%2Fdocs%2Foauth2-redirect"
     ) in output
     assert output[0].startswith(f"Cognito emulator on {url} (region us-east-1")
-    assert f"  Index page (browser):     {url}/" in output
+    assert f"  Console (browser):        {url}/_emulator/" in output
     assert any(line.strip() == f"AWS_COGNITO_USER_POOL_ID={settings['AWS_COGNITO_USER_POOL_ID']}"
                for line in output)  # fmt: skip
     assert any(f"{url}/{settings['AWS_COGNITO_USER_POOL_ID']}/.well-known/jwks.json" in line

@@ -18,7 +18,8 @@ from botocore.exceptions import ClientError
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 from cognito_emulator.flows.managed_login import NOTICES, PASSWORDS_DIFFER
-from cognito_emulator.http.managed_login import CSRF_REFUSED, MAX_FORM_BYTES
+from cognito_emulator.http.form_bodies import MAX_FORM_BYTES
+from cognito_emulator.http.managed_login import CSRF_REFUSED
 from cognito_emulator.server import EmulatorServer
 from tests.emulator.oauth_harness import (
     CALLBACK,

@@ -35,10 +35,8 @@ CODE_MISMATCH = ("CodeMismatchException", "Invalid code or auth state for the us
 
 
 @pytest.fixture
-def optional_pool(
-    cognito_emulator: EmulatorServer, cognito_idp_client: CognitoIdentityProviderClient
-) -> PoolConfig:
-    return mfa_pool(cognito_emulator, cognito_idp_client, "OPTIONAL")
+def optional_pool(cognito_emulator: EmulatorServer) -> PoolConfig:
+    return mfa_pool(cognito_emulator, "OPTIONAL")
 
 
 def refused(call: Any, **kwargs: Any) -> tuple[str, str]:
@@ -335,7 +333,7 @@ def test_a_user_disabled_during_the_challenge_cannot_finish(
 def test_mfa_off_asks_for_no_factor(
     cognito_emulator: EmulatorServer, cognito_idp_client: CognitoIdentityProviderClient
 ) -> None:
-    pool = mfa_pool(cognito_emulator, cognito_idp_client, "OPTIONAL")
+    pool = mfa_pool(cognito_emulator, "OPTIONAL")
     confirmed_user(cognito_idp_client, pool, "ann", phone=PHONE)
     turn_on(cognito_idp_client, pool, "ann", SMSMfaSettings={"Enabled": True})
     cognito_idp_client.set_user_pool_mfa_config(
@@ -351,7 +349,7 @@ def test_a_required_mfa_pool_texts_a_user_with_a_phone_number(
     """ "If you have MFA set to required and only support SMS as a factor, most users will need
     to have a phone number ... You can use unverified phone numbers for SMS MFA"
     (user-pool-settings-mfa.md)."""
-    pool = mfa_pool(cognito_emulator, cognito_idp_client, "ON", email=False)
+    pool = mfa_pool(cognito_emulator, "ON", email=False)
     confirmed_user(cognito_idp_client, pool, "ann", phone=PHONE)
 
     challenge = password_sign_in(cognito_idp_client, pool, "ann")
@@ -366,7 +364,7 @@ def test_a_required_mfa_pool_texts_a_user_with_a_phone_number(
 def test_a_required_mfa_pool_emails_a_user_when_it_sends_email_mfa(
     cognito_emulator: EmulatorServer, cognito_idp_client: CognitoIdentityProviderClient
 ) -> None:
-    pool = mfa_pool(cognito_emulator, cognito_idp_client, "ON", sms=False)
+    pool = mfa_pool(cognito_emulator, "ON", sms=False)
     confirmed_user(cognito_idp_client, pool, "ann", phone=PHONE)
 
     assert password_sign_in(cognito_idp_client, pool, "ann")["ChallengeName"] == "EMAIL_OTP"

@@ -28,11 +28,9 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def pool(
-    cognito_emulator: EmulatorServer, cognito_idp_client: CognitoIdentityProviderClient
-) -> PoolConfig:
+def pool(cognito_emulator: EmulatorServer) -> PoolConfig:
     """MFA required, by authenticator app only."""
-    return mfa_pool(cognito_emulator, cognito_idp_client, "ON", sms=False, email=False)
+    return mfa_pool(cognito_emulator, "ON", sms=False, email=False)
 
 
 def refused(call: Any, **kwargs: Any) -> tuple[str, str]:
@@ -74,7 +72,7 @@ def test_mfa_setup_lists_every_factor_the_pool_offers(
     cognito_emulator: EmulatorServer, cognito_idp_client: CognitoIdentityProviderClient
 ) -> None:
     """A user without a phone number: SMS is offered to set up, not sent."""
-    pool = mfa_pool(cognito_emulator, cognito_idp_client, "ON", email=False)
+    pool = mfa_pool(cognito_emulator, "ON", email=False)
     confirmed_user(cognito_idp_client, pool, "ann")
 
     challenge = password_sign_in(cognito_idp_client, pool, "ann")
@@ -244,7 +242,7 @@ def test_an_email_address_sets_up_email_mfa(
     """amplify-js answers MFA_SETUP with ChallengeResponses EMAIL when the user sets up email
     MFA while signing in (signInHelpers handleMFASetupChallenge); the code sent there confirms
     it."""
-    pool = mfa_pool(cognito_emulator, cognito_idp_client, "ON", sms=False)
+    pool = mfa_pool(cognito_emulator, "ON", sms=False)
     confirmed_user(cognito_idp_client, pool, "ann", email="old@example.com")
     cognito_idp_client.admin_delete_user_attributes(
         UserPoolId=pool.user_pool_id, Username="ann", UserAttributeNames=["email"]

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from cognito_emulator.cloudformation.kit_template import KIT_TEMPLATE_PATH
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOT_COPIED = shutil.ignore_patterns(
     ".git", ".nox", "__pycache__", "*.egg-info", "build", "dist", "node_modules", "*.db"
@@ -43,9 +45,17 @@ def test_the_wheel_installs_one_top_level_package_named_for_the_kit(
 def test_the_wheel_carries_the_emulators_pages_and_flows(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
 
-    assert "cognito_emulator/http/templates/index.html" in names
+    assert "cognito_emulator/http/templates/console/outbox.html" in names
+    assert "cognito_emulator/http/templates/managed_login/login.html" in names
     assert "cognito_emulator/flows/authentication.py" in names
     assert "cognito_emulator/pytest_plugin.py" in names
+
+
+def test_the_wheel_carries_the_kits_cloudformation_template(wheel: zipfile.ZipFile) -> None:
+    """The installed emulator's default bootstrap deploys it (package data, not a module)."""
+    shipped = wheel.read("cognito_emulator/cloudformation/cognito-kit.yaml").decode()
+
+    assert shipped == KIT_TEMPLATE_PATH.read_text()
 
 
 def test_the_wheel_registers_the_plugin_and_the_emulator_command(wheel: zipfile.ZipFile) -> None:

@@ -27,10 +27,8 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def pool(
-    cognito_emulator: EmulatorServer, cognito_idp_client: CognitoIdentityProviderClient
-) -> PoolConfig:
-    return mfa_pool(cognito_emulator, cognito_idp_client, "OPTIONAL")
+def pool(cognito_emulator: EmulatorServer) -> PoolConfig:
+    return mfa_pool(cognito_emulator, "OPTIONAL")
 
 
 @pytest.fixture

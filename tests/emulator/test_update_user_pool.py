@@ -3,8 +3,9 @@
 UpdateUserPool's request has no UsernameConfiguration, UsernameAttributes or AliasAttributes
 (botocore's service model, the API reference's request syntax): how usernames work is fixed when
 the pool is created. moto's update replaces the pool's whole configuration, so without the
-emulator's fix a case-insensitive pool became case sensitive after any update, and provisioning
-run a second time (which updates the pool) would have broken every mixed-case sign-in.
+emulator's fix a case-insensitive pool became case sensitive after any update, and deploying the
+kit's template a second time (which updates the pool) would have broken every mixed-case
+sign-in. Each update here is such a second deployment.
 """
 
 from __future__ import annotations
@@ -12,24 +13,20 @@ from __future__ import annotations
 import pytest
 from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-from cognito_emulator.pool_definition import (
-    user_pool_mfa_config_request,
-    user_pool_request,
-    user_pool_update_request,
-)
+from cognito_emulator.cloudformation.kit_template import USER_POOL, kit_template
 from cognito_emulator.server import EmulatorServer
+from tests.emulator.kit_pools import kit_pool
 
 
 def test_a_case_insensitive_pool_stays_so_after_an_update(
     cognito_emulator: EmulatorServer, cognito_idp_client: CognitoIdentityProviderClient
 ) -> None:
-    pool_id = cognito_idp_client.create_user_pool(**user_pool_request("updated"))["UserPool"]["Id"]
+    pool_id = kit_pool(cognito_emulator, "updated").user_pool_id
     cognito_idp_client.admin_create_user(UserPoolId=pool_id, Username="Alice")
-    cognito_idp_client.set_user_pool_mfa_config(**user_pool_mfa_config_request(pool_id))
-    update = user_pool_update_request(pool_id, deletion_protection=False)
-    update["Policies"]["PasswordPolicy"]["MinimumLength"] = 12
+    policies = kit_template().edited_body()["Resources"][USER_POOL]["Properties"]["Policies"]
+    policies["PasswordPolicy"]["MinimumLength"] = 12
 
-    cognito_idp_client.update_user_pool(**update)
+    assert kit_pool(cognito_emulator, "updated", {"Policies": policies}).user_pool_id == pool_id
 
     pool = cognito_idp_client.describe_user_pool(UserPoolId=pool_id)["UserPool"]
     assert pool["UsernameConfiguration"] == {"CaseSensitive": False}
@@ -47,13 +44,9 @@ def test_sign_in_attributes_stay_after_an_update(
     cognito_emulator: EmulatorServer,
     cognito_idp_client: CognitoIdentityProviderClient,
 ) -> None:
-    request = {**user_pool_request("updated"), **created_with}
-    pool_id = cognito_idp_client.create_user_pool(**request)["UserPool"]["Id"]
-    cognito_idp_client.set_user_pool_mfa_config(**user_pool_mfa_config_request(pool_id))
+    pool_id = kit_pool(cognito_emulator, "updated", created_with).user_pool_id
 
-    cognito_idp_client.update_user_pool(
-        **user_pool_update_request(pool_id, deletion_protection=False)
-    )
+    assert kit_pool(cognito_emulator, "updated", created_with).user_pool_id == pool_id
 
     pool = cognito_idp_client.describe_user_pool(UserPoolId=pool_id)["UserPool"]
     assert {key: pool.get(key) for key in created_with} == created_with

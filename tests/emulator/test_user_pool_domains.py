@@ -293,12 +293,15 @@ def test_a_custom_domain_has_its_certificate_and_cloudfront_target(
 def test_the_bootstrapped_pools_get_their_own_domains(
     cognito_emulator: EmulatorServer, cognito_idp_client: CognitoIdentityProviderClient
 ) -> None:
-    """The kit's pool name holds "cognito", which a prefix may not: its domain is "kit", and a
-    second bootstrap in the same emulator takes the next free one."""
+    """The kit's pool name holds "cognito", which a prefix may not: its domain is "kit"; a
+    second pool whose name gives "kit" too takes the next free one, and bootstrapping the
+    first again keeps its domain."""
     first = cognito_emulator.bootstrap()
-    second = cognito_emulator.bootstrap()
+    second = cognito_emulator.bootstrap(pool_name="Cognito Kit")
     named = cognito_emulator.bootstrap(pool_name="Orders (AWS) app")
+    again = cognito_emulator.bootstrap()
 
     assert (first.domain, second.domain, named.domain) == ("kit", "kit-2", "orders-app")
+    assert (again.user_pool_id, again.domain) == (first.user_pool_id, "kit")
     assert first.domain_url == f"{cognito_emulator.endpoint_url}/domains/kit"
     assert description_of(cognito_idp_client, "kit-2")["UserPoolId"] == second.user_pool_id

@@ -100,7 +100,7 @@ class EmulatorApp(Starlette):
     def advance_clock(self, seconds: float) -> float:
         """Move the emulator clock; ValueError naming the allowed range (`Clock.advance`)."""
         with self._lock:
-            return self.backend.clock.advance(seconds)
+            return self.backend.advance_clock(seconds)
 
     def set_lambda_config(self, pool_id: str, lambda_config: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
@@ -142,7 +142,8 @@ def _domain_router() -> Router:
 
 
 async def _root(request: Request) -> Response:
-    """`/`: POST is the cognito-idp API, GET the index page (one route, so a 405 names both)."""
+    """`/`: POST is the cognito-idp API, GET leads to the console (one route, so a 405 names
+    both)."""
     if request.method == "POST":
         return await idp_api.answer(request)
     return await index.page(request)

@@ -1,5 +1,7 @@
 """The control API under /_emulator/ (JSON): health, outbox, clock, keys, faults and reset.
 
+The web console's HTML pages share the prefix (`console.routes`); no path is both.
+
 Each route reads its input, calls the matching operation of `EmulatorApp` (the same code the
 in-process `EmulatorServer` methods run) and answers JSON; bad input is a 400 naming what to send.
 """
@@ -119,7 +121,7 @@ ROUTES = [
 
 
 def described_routes() -> list[tuple[list[str], str]]:
-    """(methods, path) of every control route, for the index page and the 404 message."""
+    """(methods, path) of every control route, for the console home page and the 404 message."""
     return [(sorted((route.methods or set()) - {"HEAD"}), PREFIX + route.path) for route in ROUTES]
 
 
@@ -129,4 +131,12 @@ async def _not_found(scope: Scope, receive: Receive, send: Send) -> None:
     await response(scope, receive, send)
 
 
-MOUNT = Mount(PREFIX, app=Router(ROUTES, redirect_slashes=False, default=_not_found))
+def _router() -> Router:
+    """The control routes, and the web console's pages beside them under the same prefix
+    (`console.routes`; imported here, as the console's home page lists these routes)."""
+    from cognito_emulator.http.console.routes import ROUTES as CONSOLE_ROUTES
+
+    return Router([*ROUTES, *CONSOLE_ROUTES], redirect_slashes=False, default=_not_found)
+
+
+MOUNT = Mount(PREFIX, app=_router())

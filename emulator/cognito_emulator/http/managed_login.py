@@ -12,8 +12,7 @@ module reads requests, checks the forms' CSRF token, keeps the cookies and rende
 - CSRF: double submit, as Cognito's hosted UI does it: each form page sets an `XSRF-TOKEN` cookie
   and repeats its value in a hidden `_csrf` field; a POST whose field and cookie differ (or
   lack) is refused with a 403 page before anything else is done.
-- Forms are read here (url-encoded, UTF-8, at most MAX_FORM_BYTES, each field once), without
-  python-multipart, which the emulator does not depend on.
+- Forms are read by `form_bodies.read_form` (url-encoded, UTF-8, bounded, each field once).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -42,6 +41,7 @@ from cognito_emulator.flows.managed_login import (
     ToApp,
     ToPage,
 )
+from cognito_emulator.http.form_bodies import BadForm, read_form
 from cognito_emulator.http.templating import templates
 from cognito_emulator.login_sessions import SESSION_LIFETIME_SECONDS
 
@@ -51,8 +51,6 @@ if TYPE_CHECKING:
 SESSION_COOKIE = "cognito"
 CSRF_COOKIE = "XSRF-TOKEN"
 CSRF_FIELD = "_csrf"
-MAX_FORM_BYTES = 16 * 1024
-MAX_FORM_FIELDS = 50
 CSRF_REFUSED = (
     "This form's CSRF token is missing or does not match its XSRF-TOKEN cookie, so nothing "
     "was done. Open the page again and submit the form from there."
@@ -70,15 +68,6 @@ T = TypeVar("T")
 Endpoint = Callable[[Request], Awaitable[Response]]
 Show = Callable[[ManagedLoginFlows, PageRequest], Outcome | FormInfo]
 Submit = Callable[[ManagedLoginFlows, PageRequest, Mapping[str, str]], Outcome]
-
-
-class BadForm(Exception):
-    """A POST body that is not a form the pages can read: answered with an error page."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def _refusals_answered(endpoint: Endpoint) -> Endpoint:
@@ -129,7 +118,7 @@ def form_page(page_name: str, template: str, show: Show | None, submit: Submit) 
         answer: Outcome | FormInfo | tuple[FormInfo, str]
         try:
             if request.method == "POST":
-                form = await _read_form(request)
+                form = await read_form(request)
                 if not _csrf_matches(request, form):
                     return _error_page(request, 403, CSRF_REFUSED)
                 answer = await _locked(request, lambda flows: _submitted(flows, submit, page, form))
@@ -169,34 +158,6 @@ def _page_request(request: Request) -> PageRequest:
 async def _locked(request: Request, call: Callable[[ManagedLoginFlows], T]) -> T:
     emulator: EmulatorApp = request.app
     return await emulator.run_locked(lambda: call(emulator.backend.managed_login))
-
-
-async def _read_form(request: Request) -> dict[str, str]:
-    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    if media_type != "application/x-www-form-urlencoded":
-        raise BadForm(415, "Send the form as application/x-www-form-urlencoded, as a browser does.")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORM_BYTES:
-            raise BadForm(413, f"The form is larger than {MAX_FORM_BYTES} bytes.")
-    try:
-        fields = parse_qsl(
-            body.decode("utf-8"),
-            keep_blank_values=True,
-            errors="strict",
-            max_num_fields=MAX_FORM_FIELDS,
-        )
-    except UnicodeDecodeError:
-        raise BadForm(400, "The form is not valid UTF-8.") from None
-    except ValueError:
-        raise BadForm(400, f"The form has more than {MAX_FORM_FIELDS} fields.") from None
-    form: dict[str, str] = {}
-    for name, value in fields:
-        if name in form:
-            raise BadForm(400, f"The form field {name!r} is sent more than once.")
-        form[name] = value
-    return form
 
 
 def _csrf_matches(request: Request, form: Mapping[str, str]) -> bool:
