@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import pathlib
 import pickle
 from pathlib import Path
 
@@ -38,6 +39,13 @@ def _pool_ids_after_restart(state_dir: Path) -> list[str]:
         _stopped(backend)
 
 
+def _rewrite_header(path: Path, **fields: object) -> None:
+    data = path.read_bytes()
+    head, rest = data[len(files.MAGIC) :].split(b"\n", 1)
+    header = {**json.loads(head), **fields}
+    path.write_bytes(files.MAGIC + json.dumps(header).encode() + b"\n" + rest)
+
+
 def test_a_write_cut_short_at_the_end_of_the_journal_is_dropped_the_rest_kept(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -51,7 +59,10 @@ def test_a_write_cut_short_at_the_end_of_the_journal_is_dropped_the_rest_kept(
     with caplog.at_level(logging.WARNING, logger="cognito_emulator.state"):
         assert _pool_ids_after_restart(tmp_path) == [pool_id]
 
-    assert f"{journal}: dropping a change cut short at byte {size}" in caplog.text
+    assert caplog.messages == [
+        f"{journal}: dropping a change cut short at byte {size} (the emulator stopped while "
+        "writing it; no caller was told it succeeded)"
+    ]
 
 
 def test_a_damaged_journal_frame_is_refused_naming_the_file_and_byte(tmp_path: Path) -> None:
@@ -87,12 +98,8 @@ def test_state_written_with_another_moto_version_is_refused(tmp_path: Path) -> N
     backend, _ = _backend_with_a_pool(tmp_path)
     _stopped(backend)
     snapshot = tmp_path / "snapshot"
-    data = snapshot.read_bytes()
-    head, rest = data[len(files.MAGIC) :].split(b"\n", 1)
-    header = json.loads(head)
-    running = header["moto"]
-    header["moto"] = "4.2.14"
-    snapshot.write_bytes(files.MAGIC + json.dumps(header).encode() + b"\n" + rest)
+    running = files.current_header(0).moto
+    _rewrite_header(snapshot, moto="4.2.14")
 
     with pytest.raises(StateDirError) as refused:
         EmulatorBackend(state_dir=tmp_path)
@@ -101,6 +108,67 @@ def test_state_written_with_another_moto_version_is_refused(tmp_path: Path) -> N
         f"{snapshot} was written by another version of the emulator (state format "
         f"{files.FORMAT}, moto 4.2.14; this one reads format {files.FORMAT} with moto {running}): "
         f"run the version that wrote it, or {START_FRESH}"
+    )
+
+
+def test_state_of_another_format_is_refused(tmp_path: Path) -> None:
+    backend, _ = _backend_with_a_pool(tmp_path)
+    _stopped(backend)
+    _rewrite_header(tmp_path / "snapshot", format=files.FORMAT + 1)
+
+    with pytest.raises(StateDirError, match=rf"\(state format {files.FORMAT + 1}, moto "):
+        EmulatorBackend(state_dir=tmp_path)
+
+
+def test_a_file_that_is_no_state_or_has_a_damaged_header_is_refused(tmp_path: Path) -> None:
+    backend, _ = _backend_with_a_pool(tmp_path)
+    _stopped(backend)
+    snapshot = tmp_path / "snapshot"
+    data = snapshot.read_bytes()
+    snapshot.write_bytes(b"PK\x03\x04 a zip file")
+
+    with pytest.raises(StateDirError) as refused:
+        EmulatorBackend(state_dir=tmp_path)
+    assert str(refused.value) == f"{snapshot} is not an emulator state file: {START_FRESH}"
+
+    snapshot.write_bytes(files.MAGIC + b"{not json\n" + data.split(b"\n", 2)[2])
+    with pytest.raises(StateDirError) as refused:
+        EmulatorBackend(state_dir=tmp_path)
+    assert str(refused.value) == f"{snapshot} has a damaged header: {START_FRESH}"
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (pickle.dumps("pool") + pickle.dumps({}), "not a record key"),
+        (pickle.dumps(()) + pickle.dumps({}), "not a record key"),
+        (pickle.dumps(("pool", 1)) + pickle.dumps({}), "not a record key"),
+        (
+            pickle.dumps(("clock", "offset")) + pickle.dumps(0.0) + b"x",
+            "more than a key and a record",
+        ),
+        (
+            pickle.dumps((pathlib.PurePath("x"),)),
+            "pathlib.PurePosixPath is not a class state records hold",
+        ),
+    ],
+)
+def test_a_frame_that_is_not_a_key_and_a_record_is_refused(
+    tmp_path: Path, payload: bytes, reason: str
+) -> None:
+    backend, _ = _backend_with_a_pool(tmp_path)
+    _stopped(backend)
+    journal = tmp_path / "journal"
+    offset = journal.stat().st_size
+    with journal.open("ab") as handle:
+        handle.write(files.frame(payload))
+
+    with pytest.raises(StateDirError) as refused:
+        EmulatorBackend(state_dir=tmp_path)
+
+    assert str(refused.value) == (
+        f"{journal} holds a record at byte {offset} this emulator cannot read ({reason}): "
+        f"{START_FRESH}"
     )
 
 
