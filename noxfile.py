@@ -337,8 +337,8 @@ MUTATION_SCOPE = {
     "cognito_emulator/tokens.py": [  # scope and revocation; a rotated refresh token's grace
         "xǁTokenIssuerǁverify_access_token",
         "xǁTokenIssuerǁensure_refreshable",
-        "xǁTokenLedgerǁrotate_refresh_token",
     ],
+    "cognito_emulator/token_ledger.py": ["xǁTokenLedgerǁrotate_refresh_token"],
 }
 MUTATION_TESTS = ["tests/app", "tests/emulator"]
 # Tests that cannot pass in the mutation copy, mutant or not: one starts the service in its own

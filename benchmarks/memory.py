@@ -21,7 +21,7 @@ from benchmarks.cognito_servers import prepare
 from benchmarks.loadgen import Request, preflight, run_load
 from benchmarks.report import Row, Target
 from benchmarks.servers import ServerProcess, stop_all
-from cognito_emulator.tokens import MAX_TOKEN_FAMILIES
+from cognito_emulator.token_ledger import MAX_TOKEN_FAMILIES
 
 CLIENTS = 8
 WARMUP_LOGINS = 500

@@ -8,9 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from cognito_emulator.state.files import JOURNAL_NAME, LOCK_NAME, SNAPSHOT_NAME
-
-STATE_FILES = frozenset({SNAPSHOT_NAME, JOURNAL_NAME, LOCK_NAME})
+from cognito_emulator.state.files import STATE_FILE_NAMES
 
 
 class FreshStartError(RuntimeError):
@@ -23,11 +21,12 @@ def start_fresh(state_dir: Path, database_url: str) -> list[str]:
     shared): its rows of users the emulator no longer has are left behind."""
     removed = []
     if state_dir.exists():
-        names = {path.name for path in state_dir.iterdir()}
-        if not names <= STATE_FILES | {f"{name}.tmp" for name in STATE_FILES}:
+        ours = STATE_FILE_NAMES | {f"{name}.tmp" for name in STATE_FILE_NAMES}
+        others = sorted({path.name for path in state_dir.iterdir()} - ours)
+        if others:
             raise FreshStartError(
                 f"--fresh deletes the emulator's state, but {state_dir} holds other files "
-                f"({', '.join(sorted(names - STATE_FILES))}): delete it yourself if you mean to"
+                f"({', '.join(others)}): delete it yourself if you mean to"
             )
         shutil.rmtree(state_dir)
         removed.append(str(state_dir))

@@ -42,7 +42,8 @@ from cognito_emulator.pool_ids import PoolIds
 from cognito_emulator.srp import SrpChallenges
 from cognito_emulator.state.durable import DurableState
 from cognito_emulator.state.records import Touched
-from cognito_emulator.tokens import TokenIssuer, TokenLedger
+from cognito_emulator.token_ledger import TokenLedger
+from cognito_emulator.tokens import TokenIssuer
 from cognito_emulator.triggers import lambda_config as lambda_config_rules
 from cognito_emulator.triggers.functions import TIMEOUT_SECONDS as LAMBDA_TIMEOUT_SECONDS
 from cognito_emulator.triggers.functions import LambdaFunctions

@@ -163,14 +163,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--env-file writes the bootstrapped pool's settings: drop --no-bootstrap")
     if args.no_bootstrap and (args.template is not None or args.template_parameters):
         parser.error("--template and --template-parameter bootstrap a pool: drop --no-bootstrap")
-    keys = [key for key, _ in args.template_parameters]
-    twice = sorted({key for key in keys if keys.count(key) > 1})
-    if twice:
-        parser.error(f"--template-parameter {twice[0]}=... is given more than once")
-    names = [name for name, _ in args.lambdas]
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        parser.error(f"--lambda {repeated[0]}=... is given more than once")
+    for option, pairs in (
+        ("--template-parameter", args.template_parameters),
+        ("--lambda", args.lambdas),
+    ):
+        names = [name for name, _ in pairs]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            parser.error(f"{option} {repeated[0]}=... is given more than once")
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from cognito_emulator import tokens
+from cognito_emulator import token_ledger
 from cognito_emulator.backend import EmulatorBackend
 from cognito_emulator.bootstrap import PoolConfig
 from cognito_emulator.exceptions import CognitoError, UnknownOperationException
@@ -147,7 +147,7 @@ def test_issued_token_bookkeeping_is_capped_and_fails_closed(
 ) -> None:
     """Memory stays flat over any number of logins: past the cap the oldest sign-in is
     forgotten, and its tokens are then refused (never accepted)."""
-    monkeypatch.setattr(tokens, "MAX_TOKEN_FAMILIES", 50)
+    monkeypatch.setattr(token_ledger, "MAX_TOKEN_FAMILIES", 50)
     backend, login = _backend_with_user()
     first = backend.dispatch("InitiateAuth", login)["AuthenticationResult"]
 

@@ -8,14 +8,8 @@ import pytest
 
 from cognito_emulator.exceptions import NotAuthorizedException, RefreshTokenReuseException
 from cognito_emulator.keys import KeyStore
-from cognito_emulator.tokens import (
-    ROTATED_REFRESH_TOKEN,
-    Principal,
-    TokenFamily,
-    TokenIssuer,
-    TokenLedger,
-    TokenLifetimes,
-)
+from cognito_emulator.token_ledger import TokenFamily, TokenLedger
+from cognito_emulator.tokens import ROTATED_REFRESH_TOKEN, Principal, TokenIssuer, TokenLifetimes
 from tests.emulator.oauth_harness import StoppedClock
 
 SIGNED_IN_AT = 1_767_225_600.0

@@ -25,7 +25,7 @@ from mypy_boto3_cognito_idp.type_defs import AuthenticationResultTypeTypeDef
 from cognito_emulator.bootstrap import PoolConfig
 from cognito_emulator.pytest_plugin import CognitoUser, secret_hash
 from cognito_emulator.server import EmulatorServer
-from cognito_emulator.tokens import MAX_RETIRED_REFRESH_TOKENS
+from cognito_emulator.token_ledger import MAX_RETIRED_REFRESH_TOKENS
 from tests.emulator.oauth_harness import USER_SCOPES, create_login_client, create_oauth_pool
 
 ROTATED = ("RefreshTokenReuseException", "Refresh Token has been rotated")

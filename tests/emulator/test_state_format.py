@@ -9,7 +9,7 @@ import dataclasses
 from cognito_emulator.codes import CodeBook, OutstandingCode
 from cognito_emulator.keys import KeyStore
 from cognito_emulator.state import files
-from cognito_emulator.tokens import TokenFamily
+from cognito_emulator.token_ledger import TokenFamily
 
 BUMP = "a persisted shape changed: bump cognito_emulator.state.files.FORMAT and update this pin"
 

@@ -27,7 +27,8 @@ from cognito_emulator.flows.administration import remove_user
 from cognito_emulator.flows.code_delivery import CodeSender
 from cognito_emulator.moto_adapter import MotoAdapter, Pool, User
 from cognito_emulator.secret_hash import require_client_secret
-from cognito_emulator.tokens import TokenFamily, TokenIssuer
+from cognito_emulator.token_ledger import TokenFamily
+from cognito_emulator.tokens import TokenIssuer
 from cognito_emulator.triggers.invocation import PoolTriggers
 from cognito_emulator.usernames import USER_NOT_FOUND, UserDirectory
 from cognito_emulator.validation import required, string_map

@@ -26,7 +26,8 @@ from cognito_emulator.secret_hash import (
     require_secret_hash,
     require_secret_present,
 )
-from cognito_emulator.tokens import ACCESS_SCOPE, TokenFamily, TokenIssuer
+from cognito_emulator.token_ledger import TokenFamily
+from cognito_emulator.tokens import ACCESS_SCOPE, TokenIssuer
 from cognito_emulator.triggers.invocation import PoolTriggers
 from cognito_emulator.triggers.token_generation import user_token_customization
 from cognito_emulator.validation import required, required_parameter

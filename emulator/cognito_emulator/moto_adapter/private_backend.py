@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import inspect
 import json
 import types
 from collections import OrderedDict
 from collections.abc import Callable, Container, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from moto.cognitoidp.models import (
     CognitoIdpBackend,
@@ -32,6 +33,7 @@ EMULATOR_ACCOUNT_ID = "000000000000"
 CREATE_ONLY_POOL_SETTINGS = ("UsernameConfiguration", "UsernameAttributes", "AliasAttributes")
 NewPoolId = Callable[[str, str, Container[str]], str]
 POOL_RECORD = "pool"
+V = TypeVar("V")
 
 
 def pool_key(pool_id: str) -> RecordKey:
@@ -61,53 +63,34 @@ def cognito_errors() -> Iterator[None]:
 # looked up again by key before it is changed (`_get_user` below, `usernames.UserDirectory`).
 
 
-class NoticedPools(OrderedDict[str, CognitoIdpUserPool]):
-    """The backend's pools, noting each one looked up, stored or removed."""
+class NoticedLookups(OrderedDict[str, V]):
+    """Pools by id, or a pool's users by username: noting the record of each one looked up,
+    stored or removed (`record_key` names it from the dict's key)."""
 
-    def __init__(self, touched: Touched) -> None:
+    def __init__(self, record_key: Callable[[str], RecordKey], touched: Touched) -> None:
         super().__init__()
+        self.record_key = record_key
         self.touched = touched
 
-    def __getitem__(self, pool_id: str) -> CognitoIdpUserPool:
-        self.touched.add(pool_key(pool_id))
-        return super().__getitem__(pool_id)
+    def __getitem__(self, key: str) -> V:
+        self.touched.add(self.record_key(key))
+        return super().__getitem__(key)
 
-    def get(self, pool_id: str, default: Any = None) -> Any:
-        self.touched.add(pool_key(pool_id))
-        return super().get(pool_id, default)
+    def get(self, key: str, default: Any = None) -> Any:
+        self.touched.add(self.record_key(key))
+        return super().get(key, default)
 
-    def __setitem__(self, pool_id: str, pool: CognitoIdpUserPool) -> None:
-        self.touched.add(pool_key(pool_id))
-        super().__setitem__(pool_id, pool)
+    def __setitem__(self, key: str, value: V) -> None:
+        self.touched.add(self.record_key(key))
+        super().__setitem__(key, value)
 
-    def __delitem__(self, pool_id: str) -> None:
-        self.touched.add(pool_key(pool_id))
-        super().__delitem__(pool_id)
+    def __delitem__(self, key: str) -> None:
+        self.touched.add(self.record_key(key))
+        super().__delitem__(key)
 
 
-class NoticedUsers(OrderedDict[str, CognitoIdpUser]):
-    """A pool's users, noting each one looked up, stored or removed."""
-
-    def __init__(self, pool_id: str, touched: Touched) -> None:
-        super().__init__()
-        self.pool_id = pool_id
-        self.touched = touched
-
-    def __getitem__(self, username: str) -> CognitoIdpUser:
-        self.touched.add(user_key(self.pool_id, username))
-        return super().__getitem__(username)
-
-    def get(self, username: str, default: Any = None) -> Any:
-        self.touched.add(user_key(self.pool_id, username))
-        return super().get(username, default)
-
-    def __setitem__(self, username: str, user: CognitoIdpUser) -> None:
-        self.touched.add(user_key(self.pool_id, username))
-        super().__setitem__(username, user)
-
-    def __delitem__(self, username: str) -> None:
-        self.touched.add(user_key(self.pool_id, username))
-        super().__delitem__(username)
+def noticed_users(pool_id: str, touched: Touched) -> NoticedLookups[CognitoIdpUser]:
+    return NoticedLookups(functools.partial(user_key, pool_id), touched)
 
 
 class NoticedDomains(OrderedDict[str, CognitoIdpUserPoolDomain]):
@@ -161,7 +144,7 @@ class PrivatePool(CognitoIdpUserPool):
         self.arn = self.arn.removesuffix(self.id) + pool_id
         self.id = pool_id
         self._backend = backend
-        self.users = NoticedUsers(pool_id, backend.touched)
+        self.users = noticed_users(pool_id, backend.touched)
 
     @property
     def backend(self) -> CognitoIdpBackend:
@@ -198,7 +181,7 @@ class PrivateBackend(CognitoIdpBackend):
         super().__init__(region, EMULATOR_ACCOUNT_ID)
         self._new_pool_id = new_pool_id
         self.touched = touched
-        self.user_pools = NoticedPools(touched)
+        self.user_pools: NoticedLookups[CognitoIdpUserPool] = NoticedLookups(pool_key, touched)
         self.user_pool_domains = NoticedDomains(touched)
 
     def create_user_pool(self, name: str, extended_config: dict[str, Any]) -> CognitoIdpUserPool:

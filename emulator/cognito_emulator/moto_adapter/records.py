@@ -25,10 +25,10 @@ from moto.cognitoidp.models import (
 )
 
 from cognito_emulator.moto_adapter.private_backend import (
-    NoticedUsers,
     PrivateBackend,
     PrivateDomain,
     PrivatePool,
+    noticed_users,
     pool_key,
     user_key,
 )
@@ -96,7 +96,7 @@ def _restore_pool(backend: PrivateBackend, record: Mapping[str, Any]) -> None:
     settings = {n: v for n, v in record.items() if n not in ("groups", "domains")}
     vars(pool).update(settings)
     pool._backend = backend
-    pool.users = NoticedUsers(pool.id, backend.touched)
+    pool.users = noticed_users(pool.id, backend.touched)
     pool.access_tokens, pool.id_tokens, pool.refresh_tokens = {}, {}, {}
     pool.groups = OrderedDict()
     for group_record in record["groups"]:

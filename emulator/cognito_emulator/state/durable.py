@@ -156,9 +156,8 @@ class DurableState:
         if directory.exists() and not directory.is_dir():
             raise StateDirError(f"--state-dir {directory} is a file, not a directory")
         directory.mkdir(mode=files.DIRECTORY_MODE, parents=True, exist_ok=True)
-        ours = {files.SNAPSHOT_NAME, files.JOURNAL_NAME, files.LOCK_NAME}
         names = {path.name for path in directory.iterdir()}
-        if names and not names & ours:
+        if names and not names & files.STATE_FILE_NAMES:
             raise StateDirError(
                 f"--state-dir {directory} holds other files and no emulator state: name a new "
                 "or empty directory"

@@ -32,6 +32,7 @@ FRAME_HEADER = struct.Struct("<II")
 SNAPSHOT_NAME = "snapshot"
 JOURNAL_NAME = "journal"
 LOCK_NAME = "lock"
+STATE_FILE_NAMES = frozenset({SNAPSHOT_NAME, JOURNAL_NAME, LOCK_NAME})
 FILE_MODE = 0o600
 DIRECTORY_MODE = 0o700
 START_FRESH = "move the directory away (or delete it) to start with an empty state"
